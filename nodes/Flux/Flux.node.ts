@@ -1,0 +1,80 @@
+import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { commonProperties } from './actions/common.properties';
+import { generateDescription } from './actions/generate.operation';
+import { getResultDescription } from './actions/getResult.operation';
+import { replicatePredictDescription } from './actions/replicatePredict.operation';
+import { runTask } from './shared/runTask';
+import { baseUrlExpression, CREDENTIAL_TYPE } from './shared/transport';
+
+/** Routing builds each item's request from the properties; runTask sends it, waits and downloads. */
+const runsTheTask = { send: { paginate: true }, operations: { pagination: runTask } };
+
+export class Flux implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'CometAPI Flux',
+		name: 'flux',
+		icon: { light: 'file:flux.svg', dark: 'file:flux.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle:
+			'={{ {generate: "Generate", replicatePredict: "Replicate Predict", getResult: "Get Result"}[$parameter.operation] + ($parameter.operation === "getResult" ? "" : ": " + ($parameter.model === "custom" ? $parameter.customModel : $parameter.model)) }}',
+		description: 'Generate images with Black Forest Labs\' Flux models through CometAPI',
+		defaults: { name: 'CometAPI Flux' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		requestDefaults: {
+			baseURL: baseUrlExpression,
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+		},
+		hints: [
+			{
+				message:
+					'Downloads are off: result links expire within minutes (BFL: about 10), so save the images from "imageUrl" right away.',
+				type: 'warning',
+				location: 'outputPane',
+				whenToDisplay: 'afterExecution',
+				displayCondition: '={{ $parameter.waitForCompletion && !$parameter.downloadImages }}',
+			},
+		],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				default: 'generate',
+				options: [
+					{
+						name: 'Generate',
+						value: 'generate',
+						action: 'Generate an image',
+						description: 'Create an image with a Flux model (BFL format, POST /flux/v1/{model})',
+						routing: { request: { method: 'POST' }, ...runsTheTask },
+					},
+					{
+						name: 'Get Result',
+						value: 'getResult',
+						action: 'Get the result of a task',
+						description: 'Collect a task submitted earlier, by its ID',
+						routing: { request: { method: 'GET' }, ...runsTheTask },
+					},
+					{
+						name: 'Replicate Predict',
+						value: 'replicatePredict',
+						action: 'Create a replicate prediction',
+						description: 'Create an image through CometAPI\'s Replicate-format route',
+						routing: { request: { method: 'POST', headers: { Prefer: 'wait=60' } }, ...runsTheTask },
+					},
+				],
+			},
+			...generateDescription,
+			...replicatePredictDescription,
+			...getResultDescription,
+			...commonProperties,
+		],
+	};
+}

@@ -1,0 +1,126 @@
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import type { FieldSpec } from './fieldSpec';
+import { describeSpec } from './fieldSpec';
+import { catalogues, type ApiFormatName } from './index';
+
+export const CUSTOM_MODEL = 'custom';
+
+/** Where each format puts its fields in the request body. */
+const bodyPrefix: Record<ApiFormatName, string> = { bfl: '', replicate: 'input.' };
+
+/** Name of the collection option that names a binary property holding an image field's file. */
+export const binaryPropertyOptionName = (field: string) => `${field}BinaryProperty`;
+
+export function modelOptions(format: ApiFormatName): INodePropertyOptions[] {
+	const listed = catalogues[format].models.map((model) => ({
+		name: model.name,
+		value: model.id,
+		description: model.id,
+	}));
+	return [...listed, { name: 'Other (Type a Model ID)', value: CUSTOM_MODEL, description: 'A model not listed yet' }];
+}
+
+/**
+ * The collection of a format's optional API fields. Each field appears once for every group of
+ * models that share its range and default, shown only for those models, with that range and default
+ * in its description; a typed model ID sees every field.
+ */
+export function modelFieldsCollection(format: ApiFormatName, operation: string): INodeProperties {
+	const { models, fieldInfo } = catalogues[format];
+	const options: INodeProperties[] = [];
+	for (const [field, info] of Object.entries(fieldInfo)) {
+		const groups = new Map<string, { spec: FieldSpec; modelIds: string[] }>();
+		for (const model of models) {
+			const spec = model.fields[field];
+			if (!spec) continue;
+			const key = JSON.stringify(spec);
+			const group = groups.get(key) ?? { spec, modelIds: [] };
+			group.modelIds.push(model.id);
+			groups.set(key, group);
+		}
+		for (const { spec, modelIds } of groups.values()) {
+			const description = `${info.description}. ${describeSpec(spec)}`.trim();
+			options.push(...fieldOptions(format, field, info.displayName, description, spec, modelIds));
+		}
+		const anySpec = [...groups.values()][0]?.spec;
+		if (anySpec) {
+			const description = `${info.description}. Check the model's documentation for its range.`;
+			options.push(...fieldOptions(format, field, info.displayName, description, loosen(anySpec), [CUSTOM_MODEL]));
+		}
+	}
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		description: 'Optional API fields; only the ones the selected model takes are offered',
+		displayOptions: { show: { operation: [operation] } },
+		options,
+	};
+}
+
+function fieldOptions(
+	format: ApiFormatName,
+	field: string,
+	displayName: string,
+	description: string,
+	spec: FieldSpec,
+	modelIds: string[],
+): INodeProperties[] {
+	const displayOptions = { show: { '/model': modelIds } };
+	const routing = { send: { type: 'body' as const, property: `${bodyPrefix[format]}${field}` } };
+	const option: INodeProperties = { displayName, name: field, description, displayOptions, routing, ...editorType(spec) };
+	if (spec.kind !== 'image') return [option];
+	return [
+		{ ...option, displayName: `${displayName} (URL)`, placeholder: 'https://example.com/image.png' },
+		{
+			displayName: `${displayName} (Binary Property)`,
+			name: binaryPropertyOptionName(field),
+			type: 'string',
+			default: 'data',
+			description: `Name of the input item's binary property whose file is sent as the ${displayName}`,
+			displayOptions,
+		},
+	];
+}
+
+function editorType(spec: FieldSpec): Pick<INodeProperties, 'type' | 'default' | 'typeOptions' | 'options'> {
+	switch (spec.kind) {
+		case 'integer':
+			return {
+				type: 'number',
+				default: spec.default ?? spec.min,
+				typeOptions: { minValue: spec.min, maxValue: spec.max, numberPrecision: 0 },
+			};
+		case 'number':
+			return {
+				type: 'number',
+				default: spec.default ?? spec.min,
+				typeOptions: { minValue: spec.min, maxValue: spec.max, numberPrecision: 2 },
+			};
+		case 'boolean':
+			return { type: 'boolean', default: spec.default ?? false };
+		case 'choice':
+			return {
+				type: 'options',
+				default: spec.default ?? spec.values[0],
+				options: spec.values.map((value) => ({ name: value, value })),
+			};
+		case 'ratioRange':
+			return { type: 'string', default: spec.default ?? '1:1' };
+		default:
+			return { type: 'string', default: '' };
+	}
+}
+
+/** The editor type of a field for a model the catalogue does not know: no bounds. */
+function loosen(spec: FieldSpec): FieldSpec {
+	if (spec.kind === 'integer' || spec.kind === 'number') {
+		return { kind: spec.kind, min: 0, max: Number.MAX_SAFE_INTEGER, default: spec.default };
+	}
+	if (spec.kind === 'choice' || spec.kind === 'ratioRange') return { kind: 'string' };
+	return spec;
+}

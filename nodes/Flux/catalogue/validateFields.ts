@@ -1,0 +1,87 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FieldSpec } from './fieldSpec';
+import { describeRange } from './fieldSpec';
+
+/** Why a value does not fit its spec, or undefined when it fits. Numeric strings from expressions are accepted. */
+export function checkValue(spec: FieldSpec, value: unknown): { problem?: string; value?: unknown } {
+	switch (spec.kind) {
+		case 'integer':
+		case 'number': {
+			const number = toNumber(value);
+			if (number === undefined) return { problem: 'must be a number' };
+			if (spec.kind === 'integer' && !Number.isInteger(number)) return { problem: 'must be a whole number' };
+			const outOfRange = number < spec.min || number > spec.max;
+			const offStep = spec.kind === 'integer' && spec.multipleOf && number % spec.multipleOf !== 0;
+			if (outOfRange || offStep) return { problem: `must be ${describeRange(spec)}` };
+			return { value: number };
+		}
+		case 'boolean': {
+			if (typeof value === 'boolean') return { value };
+			if (value === 'true' || value === 'false') return { value: value === 'true' };
+			return { problem: 'must be true or false' };
+		}
+		case 'choice':
+			return spec.values.includes(String(value))
+				? { value: String(value) }
+				: { problem: `must be one of ${describeRange(spec)}` };
+		case 'ratioRange': {
+			const ratio = ratioOf(value);
+			const widest = ratioOf(spec.widest) as number;
+			const tallest = ratioOf(spec.tallest) as number;
+			if (ratio === undefined) return { problem: 'must be a ratio like 16:9' };
+			if (ratio > widest || ratio < tallest) return { problem: `must be ${describeRange(spec)}` };
+			return { value: String(value).trim() };
+		}
+		case 'string':
+		case 'image': {
+			if (typeof value !== 'string' || value.trim() === '') return { problem: 'must be a non-empty text' };
+			if (spec.kind === 'string' && spec.format === 'url' && !/^https?:\/\/\S+$/i.test(value.trim())) {
+				return { problem: 'must be an http(s) URL' };
+			}
+			return { value: value.trim() };
+		}
+	}
+}
+
+function toNumber(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+	return undefined;
+}
+
+function ratioOf(value: unknown): number | undefined {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(String(value));
+	if (!match || Number(match[2]) === 0 || Number(match[1]) === 0) return undefined;
+	return Number(match[1]) / Number(match[2]);
+}
+
+export interface FieldProblem {
+	field: string;
+	message: string;
+}
+
+/**
+ * Checks every field of a request against a model's specs and returns the normalised fields.
+ * With no specs (a model the catalogue does not know) fields pass as they are: the API decides.
+ */
+export function validateFields(
+	fields: IDataObject,
+	specs: Record<string, FieldSpec> | undefined,
+): { fields: IDataObject; problem?: FieldProblem } {
+	if (!specs) return { fields };
+	const normalised: IDataObject = {};
+	for (const [field, value] of Object.entries(fields)) {
+		const spec = specs[field];
+		if (!spec) return { fields, problem: { field, message: 'is not supported by this model' } };
+		const checked = checkValue(spec, value);
+		if (checked.problem) return { fields, problem: { field, message: `${checked.problem} (got ${show(value)})` } };
+		normalised[field] = checked.value as IDataObject[string];
+	}
+	return { fields: normalised };
+}
+
+function show(value: unknown): string {
+	const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+	return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

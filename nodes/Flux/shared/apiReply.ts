@@ -1,0 +1,85 @@
+import type { IDataObject, IExecuteSingleFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { Reply } from './transport';
+import type { Attempt } from './retry';
+import { retryAfterMs } from './retry';
+
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** CometAPI's own words from any of the error shapes it (or BFL, or Replicate) answers with. */
+export function apiMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		return /^\s*</.test(body) ? 'an HTML page instead of JSON' : body.trim().slice(0, 300) || undefined;
+	}
+	if (!isObject(body)) return undefined;
+	const { error, detail, message } = body;
+	if (isObject(error) && typeof error.message === 'string') return error.message;
+	if (typeof error === 'string') return error;
+	if (typeof detail === 'string') return detail;
+	if (Array.isArray(detail)) {
+		return detail
+			.map((entry) => (isObject(entry) ? `${[entry.loc].flat().slice(-1).join('')}: ${String(entry.msg)}` : String(entry)))
+			.join('; ');
+	}
+	return typeof message === 'string' ? message : undefined;
+}
+
+const errorCode = (body: unknown) =>
+	isObject(body) && isObject(body.error) && typeof body.error.code === 'string' ? body.error.code : '';
+
+export type Stage = 'submit' | 'poll';
+
+/**
+ * Reads a CometAPI reply: its JSON body, a temporary fault to retry, or a final `NodeApiError`.
+ * Only 429 and 503 prove a submit created nothing; while polling every 429/5xx is worth another try.
+ */
+export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, stage: Stage): Attempt<IDataObject> {
+	const { statusCode, body } = reply;
+	const said = apiMessage(body);
+	if (statusCode >= 200 && statusCode < 300) {
+		if (isObject(body)) return { done: body };
+		if (stage === 'poll') return { retry: `CometAPI answered ${statusCode} with ${said ?? 'no JSON'}` };
+		return failWith(context, statusCode, `CometAPI answered the submit with ${said ?? 'no JSON'}`, body);
+	}
+	if (statusCode === 429 || statusCode === 503) {
+		return { retry: `CometAPI answered ${statusCode}: ${said ?? 'busy'}`, retryAfterMs: retryAfterMs(reply.headers) };
+	}
+	const invalidRequest = errorCode(body) === 'invalid_request';
+	if (stage === 'poll' && statusCode >= 500 && !invalidRequest) {
+		return { retry: `CometAPI answered ${statusCode}: ${said ?? 'server error'}`, retryAfterMs: retryAfterMs(reply.headers) };
+	}
+	if (statusCode >= 300 && statusCode < 400) {
+		const location = String(reply.headers.location ?? 'another address');
+		return failWith(context, statusCode, `CometAPI redirected to ${location}`, body, 'Check the Base URL in the CometAPI credential');
+	}
+	const mayExist = stage === 'submit' && statusCode >= 500 && !invalidRequest;
+	return failWith(
+		context,
+		statusCode,
+		`CometAPI: ${said ?? `HTTP ${statusCode}`}`,
+		body,
+		mayExist ? 'The task may have been created anyway, so it was not sent again' : undefined,
+	);
+}
+
+function failWith(context: IExecuteSingleFunctions, statusCode: number, message: string, body: unknown, description?: string): never {
+	throw apiError(context, statusCode, message, body, description);
+}
+
+export function apiError(
+	context: IExecuteSingleFunctions,
+	statusCode: number | undefined,
+	message: string,
+	body?: unknown,
+	description?: string,
+): NodeApiError {
+	const response: JsonObject = { message, ...(isObject(body) ? { body: body as JsonObject } : {}) };
+	return new NodeApiError(context.getNode(), response, {
+		message,
+		description,
+		httpCode: statusCode === undefined ? undefined : String(statusCode),
+		itemIndex: context.getItemIndex(),
+	});
+}

@@ -1,0 +1,113 @@
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ApiFormatName } from '../catalogue';
+import { apiError, readApiReply } from './apiReply';
+import type { Attempt, RetryLimits } from './retry';
+import { retryTransient } from './retry';
+import type { TaskState } from './taskState';
+import { readTask } from './taskState';
+import type { LostRequest } from './transport';
+import { requestCometApi } from './transport';
+
+const POLL_TIMEOUT_MS = 30_000;
+
+/** CometAPI's own route for a task's state: polling_url and urls.get point at other hosts. */
+export const resultRoute: Record<ApiFormatName, (id: string) => { url: string; qs?: IDataObject }> = {
+	bfl: (id) => ({ url: '/flux/v1/get_result', qs: { id } }),
+	replicate: (id) => ({ url: `/replicate/v1/predictions/${encodeURIComponent(id)}` }),
+};
+
+export interface Submission {
+	method: IHttpRequestMethods;
+	url: string;
+	body: IDataObject;
+	headers?: IDataObject;
+	timeoutMs: number;
+	allowedDomains?: string;
+}
+
+export function stopped(context: IExecuteSingleFunctions) {
+	return new NodeOperationError(context.getNode(), 'The execution was stopped', { itemIndex: context.getItemIndex() });
+}
+
+const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =>
+	apiError(
+		context,
+		undefined,
+		`The task could not be submitted: CometAPI kept refusing until the timeout (${lastFault})`,
+		undefined,
+		'CometAPI was busy or rate-limited at every attempt, so no task was created. Try again later or raise Options > Timeout.',
+	);
+
+/**
+ * Sends a task, retrying only what proves nothing was created: 429, 503, or a connection
+ * that never opened. A submit whose answer was lost is not re-sent: it may have been charged.
+ */
+export async function submitTask(
+	context: IExecuteSingleFunctions,
+	baseUrl: string,
+	submission: Submission,
+	limits: RetryLimits,
+): Promise<IDataObject> {
+	const attempt = async (): Promise<Attempt<IDataObject>> => {
+		const sent = await requestCometApi(context, baseUrl, submission);
+		if ('reply' in sent) return readApiReply(context, sent.reply, 'submit');
+		if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
+		if (!sent.lost.mayHaveArrived) return { retry: sent.lost.message };
+		throw lostSubmit(context, sent.lost);
+	};
+	return await retryTransient(attempt, limits, submitGaveUp(context));
+}
+
+function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
+	return apiError(
+		context,
+		undefined,
+		`The submit to CometAPI got no answer: ${lost.message}`,
+		undefined,
+		'The task may have been created (and charged), so it was not sent again. Check your CometAPI task log before running this item again.',
+	);
+}
+
+/** Reads a task's state from CometAPI, retrying faults that asking again cannot make worse. */
+export async function fetchTask(
+	context: IExecuteSingleFunctions,
+	baseUrl: string,
+	format: ApiFormatName,
+	id: string,
+	limits: RetryLimits,
+): Promise<TaskState> {
+	const attempt = async (): Promise<Attempt<TaskState>> => {
+		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs: POLL_TIMEOUT_MS });
+		if ('lost' in sent) {
+			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
+			return { retry: sent.lost.message };
+		}
+		if (sent.reply.statusCode === 404 && format === 'replicate') return { done: notFound(id) };
+		const read = readApiReply(context, sent.reply, 'poll');
+		return 'done' in read ? { done: readTaskOrFail(context, format, read.done, id) } : read;
+	};
+	const giveUp = (fault: string) =>
+		apiError(
+			context,
+			undefined,
+			`Task ${id}: CometAPI kept failing while the node waited (${fault})`,
+			undefined,
+			`The task may still finish: collect it later with the Get Result operation and task ID ${id}.`,
+		);
+	return await retryTransient(attempt, limits, giveUp);
+}
+
+export function readTaskOrFail(
+	context: IExecuteSingleFunctions,
+	format: ApiFormatName,
+	body: IDataObject,
+	knownId?: string,
+): TaskState {
+	const read = readTask[format](body, knownId);
+	if ('unusable' in read) throw apiError(context, 200, `CometAPI's answer cannot be used: ${read.unusable}`, body);
+	return read;
+}
+
+const notFound = (id: string): TaskState => ({ id, status: 'Task not found', imageUrls: [], raw: { id } });

@@ -1,0 +1,102 @@
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import { jsonParse, NodeOperationError } from 'n8n-workflow';
+
+import { catalogues, findModel, type ApiFormatName } from '../catalogue';
+import { binaryPropertyOptionName, CUSTOM_MODEL } from '../catalogue/properties';
+import { validateFields } from '../catalogue/validateFields';
+
+export function invalid(context: IExecuteSingleFunctions, message: string, description?: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, { itemIndex: context.getItemIndex(), description });
+}
+
+/** The model ID the user chose, or typed under "Other". */
+export function chosenModel(context: IExecuteSingleFunctions): string {
+	const model = context.getNodeParameter('model', '') as string;
+	return modelId(context, model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
+}
+
+export function modelId(context: IExecuteSingleFunctions, id: unknown): string {
+	if (typeof id !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(id.trim())) {
+		throw invalid(context, `Model must be a model ID like flux-pro-1.1 (got ${JSON.stringify(id)})`);
+	}
+	return id.trim();
+}
+
+export function requireText(context: IExecuteSingleFunctions, value: unknown, displayName: string): string {
+	if (typeof value !== 'string' || value.trim() === '') {
+		throw invalid(context, `${displayName} must not be empty`, `Give ${displayName} a text, or an expression that resolves to one.`);
+	}
+	return value;
+}
+
+/**
+ * Checks the fields routing put in the body against the model's catalogue entry, and
+ * fills image fields from binary properties of the input item.
+ */
+export async function checkedModelFields(
+	context: IExecuteSingleFunctions,
+	format: ApiFormatName,
+	modelId: string,
+	fields: IDataObject,
+): Promise<IDataObject> {
+	const withImages = await withBinaryImages(context, format, fields);
+	const model = findModel(format, modelId);
+	const { fields: checked, problem } = validateFields(withImages, model?.fields);
+	if (problem) {
+		const name = catalogues[format].fieldInfo[problem.field]?.displayName ?? problem.field;
+		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
+	}
+	return checked;
+}
+
+async function withBinaryImages(context: IExecuteSingleFunctions, format: ApiFormatName, fields: IDataObject) {
+	const chosen = context.getNodeParameter('additionalFields', {}) as IDataObject;
+	const result = { ...fields };
+	for (const [field, info] of Object.entries(catalogues[format].fieldInfo)) {
+		const property = chosen[binaryPropertyOptionName(field)];
+		if (property === undefined) continue;
+		if (typeof property !== 'string' || property.trim() === '') {
+			throw invalid(context, `${info.displayName} (Binary Property) must name a binary property, e.g. data`);
+		}
+		if (result[field] !== undefined) {
+			throw invalid(context, `${info.displayName}: set either the URL or the binary property, not both`);
+		}
+		result[field] = await binaryAsText(context, format, property.trim(), info.displayName);
+	}
+	return result;
+}
+
+/** BFL takes raw base64; Replicate takes a data URI. */
+async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatName, property: string, displayName: string) {
+	const binary = context.getInputData().binary?.[property];
+	if (!binary) {
+		const present = Object.keys(context.getInputData().binary ?? {});
+		throw invalid(
+			context,
+			`${displayName} (Binary Property): the input item has no binary property "${property}"`,
+			present.length ? `Its binary properties are: ${present.join(', ')}` : 'The input item has no binary data at all.',
+		);
+	}
+	const base64 = (await context.helpers.getBinaryDataBuffer(property)).toString('base64');
+	return format === 'bfl' ? base64 : `data:${binary.mimeType || 'application/octet-stream'};base64,${base64}`;
+}
+
+/** The "Extra Input (JSON)" field: an object merged into Replicate's `input`. */
+export function extraInput(context: IExecuteSingleFunctions): IDataObject {
+	const raw = (context.getNodeParameter('additionalFields', {}) as IDataObject).extraInput;
+	if (raw === undefined || raw === '') return {};
+	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { fallbackValue: undefined }) : raw;
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw invalid(context, 'Extra Input (JSON) must be a JSON object, e.g. {"lora_scale": 0.8}');
+	}
+	return parsed as IDataObject;
+}
+
+export function positiveNumber(context: IExecuteSingleFunctions, value: unknown, displayName: string, max = Infinity) {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > max) {
+		const range = max === Infinity ? 'a number above 0' : `a number above 0 and at most ${max}`;
+		throw invalid(context, `${displayName} must be ${range} (got ${JSON.stringify(value)})`);
+	}
+	return number;
+}

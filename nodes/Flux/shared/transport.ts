@@ -1,0 +1,108 @@
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'cometApi';
+
+/** `https://api.cometapi.com/`, `.../v1` and `.../v1/` all mean the API root. */
+export const baseUrlExpression =
+	'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/\\/+$/, "").replace(/\\/v1$/, "") }}';
+
+export interface Reply {
+	statusCode: number;
+	headers: IDataObject;
+	body: unknown;
+}
+
+/** A request that got no HTTP answer; `mayHaveArrived` is false only when no connection was made. */
+export interface LostRequest {
+	message: string;
+	code: string;
+	mayHaveArrived: boolean;
+}
+
+export type Sent = { reply: Reply } | { lost: LostRequest };
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	headers?: IDataObject;
+	timeoutMs: number;
+	allowedDomains?: string;
+}
+
+export function assertHttpBaseUrl(context: IExecuteSingleFunctions, baseUrl: unknown): string {
+	if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new NodeOperationError(context.getNode(), 'The CometAPI credential\'s Base URL must start with http:// or https://', {
+			itemIndex: context.getItemIndex(),
+			description: 'Fix the Base URL in the credential, e.g. https://api.cometapi.com',
+		});
+	}
+	return baseUrl;
+}
+
+/**
+ * One request to CometAPI with the API key. The key goes only to the credential's base URL:
+ * redirects are not followed, since n8n would carry the key along to another host.
+ */
+export async function requestCometApi(
+	context: IExecuteSingleFunctions,
+	baseUrl: string,
+	request: ApiRequest,
+): Promise<Sent> {
+	return await send(() =>
+		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
+			baseURL: baseUrl,
+			url: request.url,
+			method: request.method,
+			qs: request.qs,
+			body: request.body,
+			headers: request.headers,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: request.timeoutMs,
+			allowedDomains: request.allowedDomains,
+			abortSignal: context.getExecutionCancelSignal(),
+		}),
+	);
+}
+
+/** Fetches an image without any credential (links are pre-signed and may live on any host). */
+export async function requestImage(context: IExecuteSingleFunctions, url: string, timeoutMs: number): Promise<Sent> {
+	return await send(() =>
+		context.helpers.httpRequest({
+			url,
+			method: 'GET',
+			encoding: 'arraybuffer',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+			abortSignal: context.getExecutionCancelSignal(),
+		}),
+	);
+}
+
+async function send(request: () => Promise<unknown>): Promise<Sent> {
+	try {
+		const { statusCode, headers, body } = (await request()) as IN8nHttpFullResponse;
+		return { reply: { statusCode, headers: headers ?? {}, body } };
+	} catch (error) {
+		return { lost: describeLost(error) };
+	}
+}
+
+function describeLost(error: { code?: string; message?: string; cause?: { code?: string } }): LostRequest {
+	const code = error.cause?.code ?? error.code ?? '';
+	if (code === 'ERR_CANCELED') return { message: 'the execution was stopped', code, mayHaveArrived: true };
+	if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return { message: `could not connect (${code})`, code, mayHaveArrived: false };
+	}
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+		return { message: 'the request timed out without an answer', code, mayHaveArrived: true };
+	}
+	const detail = code || String(error.message ?? 'unknown error');
+	return { message: `the connection broke before an answer arrived (${detail})`, code, mayHaveArrived: true };
+}
