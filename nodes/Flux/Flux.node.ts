@@ -6,7 +6,8 @@ import { generateDescription } from './actions/generate.operation';
 import { getResultDescription } from './actions/getResult.operation';
 import { replicatePredictDescription } from './actions/replicatePredict.operation';
 import { runTask } from './shared/runTask';
-import { baseUrlExpression, CREDENTIAL_TYPE } from './shared/transport';
+import { cometApiBaseUrlExpression } from '../../credentials/CometApi.credentials';
+import { CREDENTIAL_TYPE } from './shared/transport';
 
 /** Routing builds each item's request from the properties; runTask sends it, waits and downloads. */
 const runsTheTask = { send: { paginate: true }, operations: { pagination: runTask } };
@@ -27,7 +28,7 @@ export class Flux implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		requestDefaults: {
-			baseURL: baseUrlExpression,
+			baseURL: cometApiBaseUrlExpression,
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		},
 		hints: [

@@ -53,11 +53,18 @@ export async function submitTask(
 	const attempt = async (): Promise<Attempt<IDataObject>> => {
 		const sent = await requestCometApi(context, baseUrl, submission);
 		if ('reply' in sent) return readApiReply(context, sent.reply, 'submit');
+		if ('refused' in sent) throw notSent(context, sent.refused);
 		if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
 		if (!sent.lost.mayHaveArrived) return { retry: sent.lost.message };
 		throw lostSubmit(context, sent.lost);
 	};
 	return await retryTransient(attempt, limits, submitGaveUp(context));
+}
+
+export function notSent(context: IExecuteSingleFunctions, reason: string) {
+	return new NodeOperationError(context.getNode(), `The request was not sent: ${reason}`, {
+		itemIndex: context.getItemIndex(),
+	});
 }
 
 function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
@@ -80,6 +87,7 @@ export async function fetchTask(
 ): Promise<TaskState> {
 	const attempt = async (): Promise<Attempt<TaskState>> => {
 		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs: POLL_TIMEOUT_MS });
+		if ('refused' in sent) throw notSent(context, sent.refused);
 		if ('lost' in sent) {
 			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
 			return { retry: sent.lost.message };

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { apiError } from './apiReply';
-import { stopped } from './cometApi';
+import { notSent, stopped } from './cometApi';
 import type { Attempt, RetryLimits } from './retry';
 import { retryAfterMs, retryTransient } from './retry';
 import type { Reply } from './transport';
@@ -36,6 +36,7 @@ export async function downloadImage(
 ): Promise<IBinaryData> {
 	const attempt = async (): Promise<Attempt<Reply>> => {
 		const sent = await requestImage(context, url, DOWNLOAD_TIMEOUT_MS);
+		if ('refused' in sent) throw notSent(context, sent.refused);
 		if ('lost' in sent) {
 			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
 			return { retry: `the image download ${sent.lost.message}` };

@@ -5,8 +5,11 @@
 export class TaskSlots {
 	private active = 0;
 	private readonly queue: Array<() => void> = [];
+	readonly limit: number;
 
-	constructor(readonly limit: number) {}
+	constructor(limit: number) {
+		this.limit = limit;
+	}
 
 	async acquire(signal?: AbortSignal): Promise<() => void> {
 		if (this.active >= this.limit) await this.waitForTurn(signal);

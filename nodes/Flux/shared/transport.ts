@@ -3,10 +3,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
-/** `https://api.cometapi.com/`, `.../v1` and `.../v1/` all mean the API root. */
-export const baseUrlExpression =
-	'={{ String($credentials.baseUrl || "https://api.cometapi.com").trim().replace(/\\/+$/, "").replace(/\\/v1$/, "") }}';
-
 export interface Reply {
 	statusCode: number;
 	headers: IDataObject;
@@ -20,7 +16,11 @@ export interface LostRequest {
 	mayHaveArrived: boolean;
 }
 
-export type Sent = { reply: Reply } | { lost: LostRequest };
+/** An HTTP answer, a request that got none, or a request n8n refused to send (its message). */
+export type Sent = { reply: Reply } | { lost: LostRequest } | { refused: string };
+
+const neverConnected = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+const brokeAfterConnecting = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_CANCELED'];
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -90,19 +90,19 @@ async function send(request: () => Promise<unknown>): Promise<Sent> {
 		const { statusCode, headers, body } = (await request()) as IN8nHttpFullResponse;
 		return { reply: { statusCode, headers: headers ?? {}, body } };
 	} catch (error) {
-		return { lost: describeLost(error) };
+		return describeFailure(error);
 	}
 }
 
-function describeLost(error: { code?: string; message?: string; cause?: { code?: string } }): LostRequest {
+function describeFailure(error: { code?: string; message?: string; cause?: { code?: string } }): Sent {
 	const code = error.cause?.code ?? error.code ?? '';
-	if (code === 'ERR_CANCELED') return { message: 'the execution was stopped', code, mayHaveArrived: true };
-	if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-		return { message: `could not connect (${code})`, code, mayHaveArrived: false };
+	if (code === 'ERR_CANCELED') return { lost: { message: 'the execution was stopped', code, mayHaveArrived: true } };
+	if (neverConnected.includes(code)) return { lost: { message: `could not connect (${code})`, code, mayHaveArrived: false } };
+	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+		return { lost: { message: 'the request timed out without an answer', code, mayHaveArrived: true } };
 	}
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
-		return { message: 'the request timed out without an answer', code, mayHaveArrived: true };
+	if (brokeAfterConnecting.includes(code)) {
+		return { lost: { message: `the connection broke before an answer arrived (${code})`, code, mayHaveArrived: true } };
 	}
-	const detail = code || String(error.message ?? 'unknown error');
-	return { message: `the connection broke before an answer arrived (${detail})`, code, mayHaveArrived: true };
+	return { refused: String(error.message ?? error) };
 }

@@ -1,0 +1,82 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * The credential's base URL, normalized, as an n8n expression (`$credentials` in scope): trailing
+ * slashes and a trailing `/v1` are dropped, so `https://api.cometapi.com`, `.../` and `.../v1/`
+ * all give `https://api.cometapi.com`. Anything that is not an http(s) URL (`ftp://...`,
+ * `javascript:...`, empty) is refused: with n8n's default expression engine (`vm`) the expression
+ * fails with "The CometAPI base URL must start with http:// or https://"; with the legacy
+ * engine it resolves to nothing and the request fails as an invalid URL. Either way no request
+ * leaves n8n. Nodes use it as `requestDefaults.baseURL`.
+ */
+export const cometApiBaseUrlExpression =
+	"={{ (() => { const url = String($credentials.baseUrl ?? '').trim().replace(/\\/+$/, '').replace(/\\/v1$/i, '').replace(/\\/+$/, ''); if (/^https?:\\/\\/[^\\/?#\\s]/i.test(url)) { return url; } const error = new Error('The CometAPI base URL must start with http:// or https://'); error.name = 'ExpressionError'; throw error; })() }}";
+
+export class CometApi implements ICredentialType {
+	name = 'cometApi';
+
+	displayName = 'CometAPI API';
+
+	icon: Icon = { light: 'file:cometApi.svg', dark: 'file:cometApi.dark.svg' };
+
+	documentationUrl = 'https://apidoc.cometapi.com/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'Your CometAPI key, from the API Keys page of the CometAPI dashboard',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.cometapi.com',
+			description:
+				'The CometAPI server to use. A trailing slash or a /v1 suffix is fine. Must start with http:// or https://.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: cometApiBaseUrlExpression,
+			url: '/v1/models',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message: 'Invalid API key: CometAPI answered 401 Unauthorized. Check the key.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'CometAPI refused this API key (403 Forbidden): it may be disabled or lack access.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,129 @@
+import { admissionError } from './admission.ts';
+import { readMarkers } from './markers.ts';
+import { BFL_MODELS } from './models.ts';
+import { cometError, json, type Reply } from './replies.ts';
+import type { Incoming, SimState } from './state.ts';
+import { bflStatus, type TaskRecord } from './tasks.ts';
+import { checkFields, isPlainObject, type Problem } from './validation.ts';
+
+const DEFAULT_SIZE = { width: 1024, height: 768 };
+
+/** POST /flux/v1/{model} */
+export function submitBfl(state: SimState, req: Incoming, modelName: string): Reply {
+	const model = BFL_MODELS[modelName];
+	if (!model) return cometError(404, `Invalid model: ${modelName}`, 'model_not_found');
+	if (req.badJson) {
+		return json(422, { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] });
+	}
+	if (!isPlainObject(req.body)) {
+		return json(422, { detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] });
+	}
+	const body = req.body;
+	const { problems, ignored } = checkFields(model.fields, body);
+	if (problems.length > 0) return validationError(problems);
+
+	const markers = readMarkers(body.prompt);
+	const refused = admissionError(
+		state,
+		req.token ?? '',
+		markers,
+		model.ownActiveLimit ? { model: modelName, limit: model.ownActiveLimit } : undefined,
+	);
+	if (refused) return refused;
+
+	const size = 'width' in model.fields ? sizeOf(body) : sizeFromRatio(body.aspect_ratio, '16:9');
+	const webhookUrl = typeof body.webhook_url === 'string' ? body.webhook_url : undefined;
+	const task = state.tasks.create({
+		format: 'bfl',
+		model: modelName,
+		apiKey: req.token ?? '',
+		generationMs: state.options.generationMs,
+		outcome: markers.outcome,
+		body,
+		ignoredFields: ignored,
+		webhookUrl,
+		webhookSecret: typeof body.webhook_secret === 'string' ? body.webhook_secret : undefined,
+		prompt: typeof body.prompt === 'string' ? body.prompt : '',
+		seed: typeof body.seed === 'number' ? body.seed : undefined,
+		outputFormat: (body.output_format as 'jpeg' | 'png' | 'webp' | undefined) ?? model.defaultOutputFormat,
+		imageIndexes: [0],
+		outputShape: 'single',
+		...size,
+	});
+	if (webhookUrl) return json(200, { id: task.id, status: 'Pending', webhook_url: webhookUrl });
+	return json(200, {
+		id: task.id,
+		polling_url: `${state.origins.polling}/v1/get_result?id=${encodeURIComponent(task.id)}`,
+	});
+}
+
+/** GET /flux/v1/get_result?id= on the API origin and GET /v1/get_result?id= on the polling origin. */
+export function getResult(state: SimState, req: Incoming): Reply {
+	const id = req.query.id;
+	if (!id) {
+		return json(422, { detail: [{ type: 'missing', loc: ['query', 'id'], msg: 'Field required', input: null }] });
+	}
+	const task = state.tasks.get(id);
+	if (!task) return json(200, { id, status: 'Task not found' });
+	return json(200, resultPayload(state, task));
+}
+
+/** The get_result answer; also the webhook payload once the task is terminal. */
+export function resultPayload(state: SimState, task: TaskRecord, now = Date.now()): Record<string, unknown> {
+	const status = bflStatus(task, now);
+	if (status === 'Pending') {
+		const progress = Math.min(0.99, (now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt));
+		return { id: task.id, status, result: null, progress: Math.round(progress * 100) / 100, details: null };
+	}
+	if (status === 'Ready') {
+		const index = task.imageIndexes[0];
+		return {
+			id: task.id,
+			status,
+			result: {
+				sample: state.images.url(state.origins.images, task, index, state.options.imageTtlMs),
+				prompt: task.prompt,
+				seed: task.seed,
+				start_time: task.createdAt / 1000,
+				end_time: task.readyAt / 1000,
+				duration: (task.readyAt - task.createdAt) / 1000,
+			},
+			progress: null,
+			details: null,
+		};
+	}
+	return { id: task.id, status, result: null, progress: null, details: failureDetails(status) };
+}
+
+function failureDetails(status: string): Record<string, unknown> {
+	if (status === 'Content Moderated' || status === 'Request Moderated') {
+		return { 'Moderation Reasons': ['Derivative Works'] };
+	}
+	if (status === 'Error') return { error: 'Simulated generation error: the model crashed' };
+	return { error: 'Simulated task failure' };
+}
+
+function validationError(problems: Problem[]): Reply {
+	return json(422, {
+		detail: problems.map((p) => ({
+			loc: ['body', p.field],
+			msg: p.message,
+			type: p.kind,
+			...(p.kind === 'missing' ? {} : { input: p.input }),
+		})),
+	});
+}
+
+function sizeOf(body: Record<string, unknown>): { width: number; height: number } {
+	return {
+		width: typeof body.width === 'number' ? body.width : DEFAULT_SIZE.width,
+		height: typeof body.height === 'number' ? body.height : DEFAULT_SIZE.height,
+	};
+}
+
+export function sizeFromRatio(ratio: unknown, fallback: string): { width: number; height: number } {
+	const match = /^(\d+):(\d+)$/.exec(typeof ratio === 'string' ? ratio : fallback) ?? ['', '16', '9'];
+	const w = Number(match[1]) || 1;
+	const h = Number(match[2]) || 1;
+	return w >= h ? { width: 1024, height: Math.round((1024 * h) / w) } : { width: Math.round((1024 * w) / h), height: 1024 };
+}

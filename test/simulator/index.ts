@@ -1,0 +1,15 @@
+export { startSimulator } from './simulator.ts';
+export { PROMPT_MARKERS } from './markers.ts';
+export type {
+	Fault,
+	FaultKind,
+	FaultRoute,
+	LoggedRequest,
+	Origin,
+	SimTask,
+	Simulator,
+	SimulatorOptions,
+	SimulatorPorts,
+	TaskFormat,
+	WebhookDelivery,
+} from './types.ts';

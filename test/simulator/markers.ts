@@ -1,0 +1,41 @@
+// Markers in the prompt pick how a task ends, so tests can reach every status on purpose.
+
+export type Outcome =
+	| 'ready'
+	| 'error'
+	| 'content-moderated'
+	| 'request-moderated'
+	| 'failed'
+	| 'canceled'
+	| 'aborted'
+	| 'stuck';
+
+const OUTCOME_MARKERS: Array<[string, Outcome]> = [
+	['[error]', 'error'],
+	['[content-moderated]', 'content-moderated'],
+	['[request-moderated]', 'request-moderated'],
+	['[failed]', 'failed'],
+	['[canceled]', 'canceled'],
+	['[aborted]', 'aborted'],
+	['[stuck]', 'stuck'],
+];
+
+export interface Markers {
+	outcome: Outcome;
+	/** Submit answers 402. */
+	noCredits: boolean;
+	/** Replicate: one of the outputs is dropped as NSFW (all dropped means failed). */
+	nsfwPartial: boolean;
+}
+
+export function readMarkers(prompt: unknown): Markers {
+	const text = typeof prompt === 'string' ? prompt.toLowerCase() : '';
+	const found = OUTCOME_MARKERS.find(([marker]) => text.includes(marker));
+	return {
+		outcome: found ? found[1] : 'ready',
+		noCredits: text.includes('[no-credits]'),
+		nsfwPartial: text.includes('[nsfw-partial]'),
+	};
+}
+
+export const PROMPT_MARKERS = [...OUTCOME_MARKERS.map(([marker]) => marker), '[no-credits]', '[nsfw-partial]'];

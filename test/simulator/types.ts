@@ -1,0 +1,110 @@
+export interface SimulatorPorts {
+	api?: number;
+	polling?: number;
+	images?: number;
+	replicateUrls?: number;
+}
+
+export interface SimulatorOptions {
+	/** Bearer key the API origin accepts. Default 'sim-test-key'. */
+	apiKey?: string;
+	/** Time from submit to terminal status, default 300. Applies to tasks submitted afterwards. */
+	generationMs?: number;
+	/** Active (not yet terminal) tasks per key, default 24 (flux-kontext-max: min(6, limit)). */
+	activeTaskLimit?: number;
+	/** Retry-After value on 429, default 1. */
+	retryAfterSeconds?: number;
+	/** Image links answer 403 this long after the task turned terminal, default 600_000. */
+	imageTtlMs?: number;
+	/** Fixed ports (0 or absent: chosen by the OS). */
+	ports?: SimulatorPorts;
+}
+
+export type Origin = 'api' | 'polling' | 'images' | 'replicate-urls';
+
+export interface LoggedRequest {
+	origin: Origin;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	authorization?: string;
+	headers: Record<string, string | string[] | undefined>;
+	/** Parsed JSON when the body is JSON, the raw text otherwise, undefined when empty. */
+	body?: unknown;
+	at: number;
+}
+
+export type FaultKind = 'status' | 'html' | 'reset' | 'reset-after-send' | 'slow';
+
+export type FaultRoute =
+	| 'submit'
+	| 'get_result'
+	| 'replicate-submit'
+	| 'replicate-get'
+	| 'image'
+	| 'models'
+	| 'any';
+
+export interface Fault {
+	route: FaultRoute;
+	kind: FaultKind;
+	status?: number;
+	retryAfterSeconds?: number;
+	delayMs?: number;
+	/** How many requests this fault hits, default 1. */
+	times?: number;
+	/** CometAPI error code, e.g. 'invalid_request'. */
+	code?: string;
+	message?: string;
+}
+
+export type TaskFormat = 'bfl' | 'replicate';
+
+export interface SimTask {
+	id: string;
+	format: TaskFormat;
+	model: string;
+	/** Current status in the task's own vocabulary: BFL ('Pending', 'Ready', ...) or Replicate ('starting', 'succeeded', ...). */
+	status: string;
+	createdAt: number;
+	doneAt?: number;
+	/** BFL: the request body; Replicate: the `input` object. */
+	body: Record<string, unknown>;
+	webhookUrl?: string;
+	/** Body (BFL) or input (Replicate) fields the model does not take; accepted and ignored like the real API. */
+	ignoredFields: string[];
+}
+
+export interface WebhookDelivery {
+	taskId: string;
+	url: string;
+	attempt: number;
+	status?: number;
+	error?: string;
+	at: number;
+}
+
+export interface Simulator {
+	/** API base URL, e.g. http://127.0.0.1:41234 (no trailing slash). */
+	url: string;
+	/** A different origin serving BFL-style polling_url (GET /v1/get_result?id=). */
+	pollingOrigin: string;
+	/** A different origin serving images. */
+	imageOrigin: string;
+	/** The origin Replicate `urls` point at (stands in for api.replicate.com). */
+	replicateUrlsOrigin: string;
+	apiKey: string;
+	/** Every request to every origin, in order of arrival. */
+	requests: LoggedRequest[];
+	/** Outgoing webhook attempts, in order. */
+	webhookDeliveries: WebhookDelivery[];
+	options: Required<SimulatorOptions>;
+	configure(partial: SimulatorOptions): void;
+	inject(fault: Fault): void;
+	setRandomFaults(rate: number, kinds?: FaultKind[], routes?: FaultRoute[]): void;
+	task(id: string): SimTask | undefined;
+	readyAt(id: string): number | undefined;
+	activeTasks(): number;
+	reset(): void;
+	close(): Promise<void>;
+}
