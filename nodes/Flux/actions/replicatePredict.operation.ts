@@ -1,60 +1,36 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, modelFieldsCollection, modelOptions } from '../catalogue/properties';
+import { CUSTOM_MODEL, modelOptions } from '../catalogue/properties';
 import { checkedModelFields, extraInput, invalid, modelId, requireText } from '../shared/prepareRequest';
+import { modelAndPromptProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
 
-const showForReplicate = { show: { operation: ['replicatePredict'] } };
+const extraInputField: INodeProperties = {
+	displayName: 'Extra Input (JSON)',
+	name: 'extraInput',
+	type: 'json',
+	default: '{}',
+	description: "More fields for the prediction's input object, for model options not listed here",
+};
 
-const fieldsCollection = modelFieldsCollection('replicate', 'replicatePredict');
-fieldsCollection.options = [
-	...(fieldsCollection.options as INodeProperties[]),
-	{
-		displayName: 'Extra Input (JSON)',
-		name: 'extraInput',
-		type: 'json',
-		default: '{}',
-		description: 'More fields for the prediction\'s input object, for model options not listed here',
-	},
-];
-
-export const replicatePredictDescription: INodeProperties[] = [
-	{
+const properties = modelAndPromptProperties('replicate', 'replicatePredict', {
+	model: {
 		displayName: 'Model',
 		name: 'model',
 		type: 'options',
 		options: modelOptions('replicate'),
 		default: 'black-forest-labs/flux-schnell',
-		description: 'Flux model on CometAPI\'s Replicate route; the fields below change with it',
-		displayOptions: showForReplicate,
 		routing: {
 			send: { type: 'body', property: 'model', value: `={{ $value === "${CUSTOM_MODEL}" ? $parameter.customModel : $value }}` },
 		},
 	},
-	{
-		displayName: 'Model ID',
-		name: 'customModel',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'black-forest-labs/flux-krea-dev',
-		description: 'ID of a model in the form owner/name',
-		displayOptions: { show: { operation: ['replicatePredict'], model: [CUSTOM_MODEL] } },
-	},
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'A lighthouse at dawn, watercolor',
-		description: 'What the image should show',
-		typeOptions: { rows: 3 },
-		displayOptions: showForReplicate,
-		routing: { send: { type: 'body', property: 'input.prompt' } },
-	},
-	fieldsCollection,
-];
+	customModelExample: 'black-forest-labs/flux-krea-dev',
+	promptPath: 'input.prompt',
+});
+const fieldsCollection = properties[properties.length - 1];
+fieldsCollection.options = [...(fieldsCollection.options as INodeProperties[]), extraInputField];
+
+export const replicatePredictDescription: INodeProperties[] = properties;
 
 export const replicatePredict: FluxOperation = {
 	format: () => 'replicate',

@@ -1,45 +1,4 @@
-import type { FieldInfo, FieldSpec, ModelSpec } from './fieldSpec';
-
-/** Body fields of `POST /flux/v1/{model}`, in the order the editor lists them. */
-export const bflFieldInfo: Record<string, FieldInfo> = {
-	input_image: {
-		displayName: 'Input Image',
-		description: 'Image to edit: a URL, base64, or (below) a binary property of the input item',
-	},
-	image_prompt: {
-		displayName: 'Image Prompt',
-		description: 'Reference image that guides style or content: a URL or base64',
-	},
-	width: { displayName: 'Width', description: 'Output width in pixels' },
-	height: { displayName: 'Height', description: 'Output height in pixels' },
-	aspect_ratio: { displayName: 'Aspect Ratio', description: 'Aspect ratio of the image, e.g. 16:9' },
-	steps: { displayName: 'Steps', description: 'Number of diffusion steps: more is slower but finer' },
-	guidance: { displayName: 'Guidance', description: 'How closely the image follows the prompt' },
-	interval: { displayName: 'Interval', description: 'Diversity: higher gives more varied images' },
-	image_prompt_strength: {
-		displayName: 'Image Prompt Strength',
-		description: 'How much the image prompt shapes the result',
-	},
-	raw: { displayName: 'Raw', description: 'Whether to generate less processed, more natural-looking images' },
-	prompt_upsampling: {
-		displayName: 'Prompt Upsampling',
-		description: 'Whether to let the model expand the prompt for more detailed results',
-	},
-	seed: { displayName: 'Seed', description: 'Seed for reproducible results; leave unset for a random one' },
-	safety_tolerance: {
-		displayName: 'Safety Tolerance',
-		description: 'Moderation level: 0 is the strictest, higher is more permissive',
-	},
-	output_format: { displayName: 'Output Format', description: 'File format of the image' },
-	webhook_url: {
-		displayName: 'Webhook URL',
-		description: 'URL that CometAPI calls when the task ends, e.g. a Wait node\'s {{ $execution.resumeUrl }}',
-	},
-	webhook_secret: {
-		displayName: 'Webhook Secret',
-		description: 'Secret sent with the webhook call so the receiver can check it',
-	},
-};
+import type { FieldSpec, ModelSpec } from './fieldSpec';
 
 const size = (min: number, max: number, multipleOf: number, byDefault: number): FieldSpec => ({
 	kind: 'integer',

@@ -1,19 +1,23 @@
-import { bflFamilies, bflFieldInfo, bflModels } from './bflModels';
-import type { FieldInfo, ModelSpec } from './fieldSpec';
-import { replicateFamilies, replicateFieldInfo, replicateModels } from './replicateModels';
+import { bflFamilies, bflModels } from './bflModels';
+import type { ModelSpec } from './fieldSpec';
+import { replicateFamilies, replicateModels } from './replicateModels';
 
 export type ApiFormatName = 'bfl' | 'replicate';
 
 export interface Catalogue {
 	models: ModelSpec[];
-	fieldInfo: Record<string, FieldInfo>;
 	families: Array<{ pattern: RegExp; like: string }>;
 }
 
 export const catalogues: Record<ApiFormatName, Catalogue> = {
-	bfl: { models: bflModels, fieldInfo: bflFieldInfo, families: bflFamilies },
-	replicate: { models: replicateModels, fieldInfo: replicateFieldInfo, families: replicateFamilies },
+	bfl: { models: bflModels, families: bflFamilies },
+	replicate: { models: replicateModels, families: replicateFamilies },
 };
+
+/** The API fields at least one model of the format takes. */
+export function fieldsOf(format: ApiFormatName): string[] {
+	return [...new Set(catalogues[format].models.flatMap((model) => Object.keys(model.fields)))];
+}
 
 /** The catalogue entry for a model ID, or for a typed ID the entry of its family; undefined if unknown. */
 export function findModel(format: ApiFormatName, modelId: string): ModelSpec | undefined {
@@ -25,4 +29,5 @@ export function findModel(format: ApiFormatName, modelId: string): ModelSpec | u
 }
 
 export { describeRange, describeSpec } from './fieldSpec';
+export { fieldInfo } from './fieldInfo';
 export type { FieldSpec, ModelSpec } from './fieldSpec';

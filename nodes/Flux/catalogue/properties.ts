@@ -2,7 +2,8 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FieldSpec } from './fieldSpec';
 import { describeSpec } from './fieldSpec';
-import { catalogues, type ApiFormatName } from './index';
+import { fieldInfo } from './fieldInfo';
+import { catalogues, fieldsOf, type ApiFormatName } from './index';
 
 export const CUSTOM_MODEL = 'custom';
 
@@ -27,9 +28,10 @@ export function modelOptions(format: ApiFormatName): INodePropertyOptions[] {
  * in its description; a typed model ID sees every field.
  */
 export function modelFieldsCollection(format: ApiFormatName, operation: string): INodeProperties {
-	const { models, fieldInfo } = catalogues[format];
+	const { models } = catalogues[format];
 	const options: INodeProperties[] = [];
-	for (const [field, info] of Object.entries(fieldInfo)) {
+	for (const field of fieldsOf(format)) {
+		const info = fieldInfo[field];
 		const groups = new Map<string, { spec: FieldSpec; modelIds: string[] }>();
 		for (const model of models) {
 			const spec = model.fields[field];

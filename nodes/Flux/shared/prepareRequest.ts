@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
-import { catalogues, findModel, type ApiFormatName } from '../catalogue';
+import { fieldInfo, fieldsOf, findModel, type ApiFormatName } from '../catalogue';
 import { binaryPropertyOptionName, CUSTOM_MODEL } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 
@@ -43,7 +43,7 @@ export async function checkedModelFields(
 	const model = findModel(format, modelId);
 	const { fields: checked, problem } = validateFields(withImages, model?.fields);
 	if (problem) {
-		const name = catalogues[format].fieldInfo[problem.field]?.displayName ?? problem.field;
+		const name = fieldInfo[problem.field]?.displayName ?? problem.field;
 		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
 	}
 	return checked;
@@ -52,7 +52,8 @@ export async function checkedModelFields(
 async function withBinaryImages(context: IExecuteSingleFunctions, format: ApiFormatName, fields: IDataObject) {
 	const chosen = context.getNodeParameter('additionalFields', {}) as IDataObject;
 	const result = { ...fields };
-	for (const [field, info] of Object.entries(catalogues[format].fieldInfo)) {
+	for (const field of fieldsOf(format)) {
+		const info = fieldInfo[field];
 		const property = chosen[binaryPropertyOptionName(field)];
 		if (property === undefined) continue;
 		if (typeof property !== 'string' || property.trim() === '') {

@@ -60,11 +60,14 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const baseUrl = assertHttpBaseUrl(context, request.options.baseURL);
 	const format = operation.format(context);
 	const signal = context.getExecutionCancelSignal();
+	// Everything the user gave is checked here, before any request.
 	const submission = operation.prepare && (await operation.prepare(context, request.options));
+	const taskId = operation.taskId?.(context) ?? '';
 
 	let task: TaskState;
 	let release = () => {};
-	const startedAt = Date.now();
+	// The timeout counts from the moment the item has its turn, not while it queues for a slot.
+	let startedAt = Date.now();
 	const limits = () => ({
 		submittedAt: startedAt,
 		deadline: startedAt + settings.timeoutSeconds * 1000,
@@ -76,16 +79,14 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		if (submission) {
 			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
 			release = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
+			startedAt = Date.now();
 			const answer = await submitTask(context, baseUrl, submission, limits());
 			task = readTaskOrFail(context, format, answer);
-			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return [{ json: answer, pairedItem: { item: context.getItemIndex() } }];
-			}
 		} else {
-			task = await fetchTask(context, baseUrl, format, (operation.taskId as (c: IExecuteSingleFunctions) => string)(context), limits());
-			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return [{ json: task.raw, pairedItem: { item: context.getItemIndex() } }];
-			}
+			task = await fetchTask(context, baseUrl, format, taskId, limits());
+		}
+		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
+			return [{ json: task.raw, pairedItem: { item: context.getItemIndex() } }];
 		}
 		task = await waitForTask(context, baseUrl, format, task, limits());
 	} finally {

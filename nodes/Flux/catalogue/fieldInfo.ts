@@ -1,0 +1,65 @@
+import type { FieldInfo } from './fieldSpec';
+
+/** How the editor names and explains each API field; ranges and defaults come from the models. */
+export const fieldInfo: Record<string, FieldInfo> = {
+	aspect_ratio: { displayName: 'Aspect Ratio', description: 'Aspect ratio of the image, e.g. 16:9' },
+	disable_safety_checker: {
+		displayName: 'Disable Safety Checker',
+		description: 'Whether to turn off the safety checker for generated images',
+	},
+	go_fast: {
+		displayName: 'Go Fast',
+		description: 'Whether to run a faster, slightly lower-quality version of the model',
+	},
+	guidance: { displayName: 'Guidance', description: 'How closely the image follows the prompt' },
+	height: { displayName: 'Height', description: 'Output height in pixels' },
+	image: {
+		displayName: 'Image',
+		description: 'Input image for image-to-image: a URL or data URI, or a binary property of the input item',
+	},
+	image_prompt: {
+		displayName: 'Image Prompt',
+		description: 'Reference image that guides style or content: a URL, or a binary property of the input item',
+	},
+	image_prompt_strength: {
+		displayName: 'Image Prompt Strength',
+		description: 'How much the image prompt shapes the result',
+	},
+	input_image: {
+		displayName: 'Input Image',
+		description: 'Image to edit or to start from: a URL or base64, or a binary property of the input item',
+	},
+	interval: { displayName: 'Interval', description: 'Diversity: higher gives more varied images' },
+	megapixels: { displayName: 'Megapixels', description: 'Approximate size of the image' },
+	num_inference_steps: { displayName: 'Inference Steps', description: 'Number of denoising steps' },
+	num_outputs: { displayName: 'Number of Outputs', description: 'How many images to make' },
+	output_format: { displayName: 'Output Format', description: 'File format of the image' },
+	output_quality: {
+		displayName: 'Output Quality',
+		description: 'Quality of lossy images (JPEG, WebP); not used for PNG',
+	},
+	prompt_strength: {
+		displayName: 'Prompt Strength',
+		description: 'With an input image: 1 replaces the image entirely, lower keeps more of it',
+	},
+	prompt_upsampling: {
+		displayName: 'Prompt Upsampling',
+		description: 'Whether to let the model expand the prompt for more detailed results',
+	},
+	raw: { displayName: 'Raw', description: 'Whether to generate less processed, more natural-looking images' },
+	safety_tolerance: {
+		displayName: 'Safety Tolerance',
+		description: 'Moderation level: the lowest value is the strictest',
+	},
+	seed: { displayName: 'Seed', description: 'Seed for reproducible results; leave unset for a random one' },
+	steps: { displayName: 'Steps', description: 'Number of diffusion steps: more is slower but finer' },
+	webhook_secret: {
+		displayName: 'Webhook Secret',
+		description: 'Secret sent with the webhook call so the receiver can check it',
+	},
+	webhook_url: {
+		displayName: 'Webhook URL',
+		description: "URL CometAPI calls when the task ends, e.g. a Wait node's resume URL",
+	},
+	width: { displayName: 'Width', description: 'Output width in pixels' },
+};
