@@ -29,7 +29,12 @@ interface Answer {
 
 async function call(
 	url: string,
-	options: { method?: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string>; key?: string | null } = {},
+	options: {
+		method?: 'GET' | 'POST';
+		body?: unknown;
+		headers?: Record<string, string>;
+		key?: string | null;
+	} = {},
 ): Promise<Answer> {
 	const headers: Record<string, string> = { ...options.headers };
 	const key = options.key === undefined ? sim.apiKey : options.key;
@@ -39,13 +44,24 @@ async function call(
 		headers['content-type'] = 'application/json';
 		body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
 	}
-	const res = await request(url, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+	const res = await request(url, {
+		method: options.method ?? (body ? 'POST' : 'GET'),
+		headers,
+		body,
+	});
 	const bytes = Buffer.from(await res.body.arrayBuffer());
 	const text = bytes.toString('utf8');
-	return { status: res.statusCode, headers: res.headers, text, bytes, json: () => JSON.parse(text) as Json };
+	return {
+		status: res.statusCode,
+		headers: res.headers,
+		text,
+		bytes,
+		json: () => JSON.parse(text) as Json,
+	};
 }
 
-const api = (path: string, options?: Parameters<typeof call>[1]) => call(`${sim.url}${path}`, options);
+const api = (path: string, options?: Parameters<typeof call>[1]) =>
+	call(`${sim.url}${path}`, options);
 
 async function submitBfl(model: string, body: Json): Promise<Json> {
 	const res = await api(`/flux/v1/${model}`, { body });
@@ -80,13 +96,20 @@ function sleep(ms: number): Promise<void> {
 
 function expectCometEnvelope(body: Json): void {
 	expect(body).toEqual({
-		error: { message: expect.stringMatching(/\(request id: \d+\)$/), type: 'comet_api_error', param: null, code: expect.any(String) },
+		error: {
+			message: expect.stringMatching(/\(request id: \d+\)$/),
+			type: 'comet_api_error',
+			param: null,
+			code: expect.any(String),
+		},
 	});
 }
 
 describe('origins and auth', () => {
 	it('serves the API, polling, image and replicate-url origins on different ports of 127.0.0.1', () => {
-		const origins = [sim.url, sim.pollingOrigin, sim.imageOrigin, sim.replicateUrlsOrigin].map((u) => new URL(u));
+		const origins = [sim.url, sim.pollingOrigin, sim.imageOrigin, sim.replicateUrlsOrigin].map(
+			(u) => new URL(u),
+		);
 		expect(new Set(origins.map((u) => u.port)).size).toBe(4);
 		expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(new URL(sim.pollingOrigin).hostname).toBe('localhost');
@@ -111,8 +134,12 @@ describe('origins and auth', () => {
 		const body = res.json();
 		expect(body.object).toBe('list');
 		const ids = body.data.map((m: Json) => m.id);
-		expect(ids).toEqual(expect.arrayContaining(['flux-pro-1.1', 'flux-dev', 'flux-kontext-max', 'flux-2-pro']));
-		expect(body.data[0]).toEqual(expect.objectContaining({ object: 'model', owned_by: expect.any(String) }));
+		expect(ids).toEqual(
+			expect.arrayContaining(['flux-pro-1.1', 'flux-dev', 'flux-kontext-max', 'flux-2-pro']),
+		);
+		expect(body.data[0]).toEqual(
+			expect.objectContaining({ object: 'model', owned_by: expect.any(String) }),
+		);
 	});
 
 	it('answers unknown paths with an HTML 404 and a trailing slash with a 301', async () => {
@@ -134,12 +161,22 @@ describe('origins and auth', () => {
 
 describe('BFL format', () => {
 	it('submits, reports Pending with rising progress, then Ready with a result', async () => {
-		sim.configure({ generationMs: 300 });
-		const submitted = await submitBfl('flux-pro-1.1', { prompt: 'a red fox', seed: 42, width: 512, height: 512 });
-		expect(submitted).toEqual({ id: expect.any(String), polling_url: `${sim.pollingOrigin}/v1/get_result?id=${submitted.id}` });
+		sim.configure({ generationMs: 600 });
+		const submitted = await submitBfl('flux-pro-1.1', {
+			prompt: 'a red fox',
+			seed: 42,
+			width: 512,
+			height: 512,
+		});
+		expect(submitted).toEqual({
+			id: expect.any(String),
+			polling_url: `${sim.pollingOrigin}/v1/get_result?id=${submitted.id}`,
+		});
 
 		const first = (await api(`/flux/v1/get_result?id=${submitted.id}`)).json();
-		expect(first).toEqual(expect.objectContaining({ id: submitted.id, status: 'Pending', result: null }));
+		expect(first).toEqual(
+			expect.objectContaining({ id: submitted.id, status: 'Pending', result: null }),
+		);
 		await sleep(120);
 		const second = (await call(submitted.polling_url, { key: null })).json();
 		expect(second.status).toBe('Pending');
@@ -152,7 +189,9 @@ describe('BFL format', () => {
 				id: submitted.id,
 				status: 'Ready',
 				result: {
-					sample: expect.stringMatching(new RegExp(`^${sim.imageOrigin}/images/${submitted.id}/0\\.jpeg\\?se=.+&sig=`)),
+					sample: expect.stringMatching(
+						new RegExp(`^${sim.imageOrigin}/images/${submitted.id}/0\\.jpeg\\?se=.+&sig=`),
+					),
 					prompt: 'a red fox',
 					seed: 42,
 					start_time: expect.any(Number),
@@ -162,7 +201,9 @@ describe('BFL format', () => {
 			}),
 		);
 		expect(sim.readyAt(submitted.id)).toBe(sim.task(submitted.id)!.doneAt);
-		expect(sim.task(submitted.id)).toEqual(expect.objectContaining({ format: 'bfl', model: 'flux-pro-1.1', status: 'Ready' }));
+		expect(sim.task(submitted.id)).toEqual(
+			expect.objectContaining({ format: 'bfl', model: 'flux-pro-1.1', status: 'Ready' }),
+		);
 	});
 
 	it.each([
@@ -176,6 +217,14 @@ describe('BFL format', () => {
 		expect(done.status).toBe(status);
 		expect(done.result).toBeNull();
 		expect(done.details).toBeTruthy();
+	});
+
+	it('keeps [stuck] tasks Pending and counts them as active', async () => {
+		const { id } = await submitBfl('flux-dev', { prompt: 'x [stuck]' });
+		await sleep(GENERATION_MS + 20);
+		expect((await api(`/flux/v1/get_result?id=${id}`)).json().status).toBe('Pending');
+		expect(sim.activeTasks()).toBe(1);
+		expect(sim.readyAt(id)).toBeUndefined();
 	});
 
 	it('answers Task not found with 200 for unknown ids', async () => {
@@ -213,7 +262,13 @@ describe('BFL format', () => {
 		const res = await api(`/flux/v1/${model}`, { body });
 		expect(res.status).toBe(422);
 		expect(res.json().detail).toEqual(
-			expect.arrayContaining([expect.objectContaining({ loc: ['body', field], msg: expect.any(String), type: expect.any(String) })]),
+			expect.arrayContaining([
+				expect.objectContaining({
+					loc: ['body', field],
+					msg: expect.any(String),
+					type: expect.any(String),
+				}),
+			]),
 		);
 		expect(sim.activeTasks()).toBe(0);
 	});
@@ -222,7 +277,10 @@ describe('BFL format', () => {
 		['flux-pro-1.1', { prompt: 'x', width: 1440, height: 256, output_format: 'webp' }],
 		['flux-dev', { prompt: 'x', steps: 50, guidance: 1.5 }],
 		['flux-pro', { prompt: 'x', steps: 1, guidance: 5, interval: 4 }],
-		['flux-pro-1.1-ultra', { prompt: 'x', aspect_ratio: '21:9', raw: true, image_prompt_strength: 0 }],
+		[
+			'flux-pro-1.1-ultra',
+			{ prompt: 'x', aspect_ratio: '21:9', raw: true, image_prompt_strength: 0 },
+		],
 		['flux-kontext-pro', { prompt: 'x' }],
 		['flux-kontext-max', { prompt: 'x', input_image: 'aGVsbG8=', aspect_ratio: '9:21' }],
 		['flux-2-pro', { prompt: 'x', width: 2048, height: 1040 }],
@@ -275,7 +333,11 @@ describe('BFL webhooks', () => {
 	}
 
 	it('answers without polling_url and POSTs the result with the secret, never the key', async () => {
-		const submitted = await submitBfl('flux-dev', { prompt: 'a boat', webhook_url: receiverUrl, webhook_secret: 's3cret' });
+		const submitted = await submitBfl('flux-dev', {
+			prompt: 'a boat',
+			webhook_url: receiverUrl,
+			webhook_secret: 's3cret',
+		});
 		expect(submitted).toEqual({ id: submitted.id, status: 'Pending', webhook_url: receiverUrl });
 		await waitForDeliveries(1);
 		expect(received).toHaveLength(1);
@@ -283,7 +345,11 @@ describe('BFL webhooks', () => {
 		expect(received[0].headers.authorization).toBeUndefined();
 		expect(JSON.stringify(received[0])).not.toContain(sim.apiKey);
 		expect(received[0].body).toEqual(
-			expect.objectContaining({ id: submitted.id, status: 'Ready', result: expect.objectContaining({ sample: expect.any(String) }) }),
+			expect.objectContaining({
+				id: submitted.id,
+				status: 'Ready',
+				result: expect.objectContaining({ sample: expect.any(String) }),
+			}),
 		);
 		expect(sim.task(submitted.id)!.webhookUrl).toBe(receiverUrl);
 	});
@@ -295,6 +361,8 @@ describe('BFL webhooks', () => {
 		expect(received).toHaveLength(2);
 		expect(received[0].headers['x-webhook-secret']).toBeUndefined();
 		expect(received[1].body).toEqual(expect.objectContaining({ id, status: 'Error' }));
+		// The simulator records an attempt once the receiver's answer has arrived.
+		while (sim.webhookDeliveries.length < 2) await sleep(5);
 		expect(sim.webhookDeliveries.map((d) => [d.attempt, d.status])).toEqual([
 			[1, 500],
 			[2, 200],
@@ -326,18 +394,23 @@ describe('Replicate format', () => {
 			}),
 		);
 		expect(prediction.output).toHaveLength(2);
-		expect(prediction.output[0]).toMatch(new RegExp(`^${sim.imageOrigin}/images/${prediction.id}/0\\.webp\\?`));
+		expect(prediction.output[0]).toMatch(
+			new RegExp(`^${sim.imageOrigin}/images/${prediction.id}/0\\.webp\\?`),
+		);
 		expect(prediction.urls.get).toBe(`${sim.replicateUrlsOrigin}/v1/predictions/${prediction.id}`);
 	});
 
 	it('answers at once without Prefer and is polled to a single-URL output (flux-1.1-pro)', async () => {
-		sim.configure({ generationMs: 200 });
-		const res = await submitReplicate({ model: 'black-forest-labs/flux-1.1-pro', input: { prompt: 'cake', output_format: 'png' } });
+		sim.configure({ generationMs: 600 });
+		const res = await submitReplicate({
+			model: 'black-forest-labs/flux-1.1-pro',
+			input: { prompt: 'cake', output_format: 'png' },
+		});
 		expect(res.status).toBe(201);
 		const created = res.json();
 		expect(created.status).toBe('starting');
 		expect(created.output).toBeNull();
-		await sleep(60);
+		await sleep(100);
 		expect((await api(`/replicate/v1/predictions/${created.id}`)).json().status).toBe('processing');
 		const done = await waitForPrediction(created.id);
 		expect(done.status).toBe('succeeded');
@@ -348,7 +421,10 @@ describe('Replicate format', () => {
 	it('gives up waiting after N seconds and answers the current status', async () => {
 		sim.configure({ generationMs: 3000 });
 		const started = Date.now();
-		const res = await submitReplicate({ model: 'black-forest-labs/flux-dev', input: { prompt: 'x' } }, { prefer: 'wait=1' });
+		const res = await submitReplicate(
+			{ model: 'black-forest-labs/flux-dev', input: { prompt: 'x' } },
+			{ prefer: 'wait=1' },
+		);
 		const waited = Date.now() - started;
 		expect(waited).toBeGreaterThanOrEqual(950);
 		expect(waited).toBeLessThan(2000);
@@ -365,7 +441,13 @@ describe('Replicate format', () => {
 		expect(prediction.model).toBe('black-forest-labs/flux-1.1-pro-ultra');
 		expect(prediction.output).toMatch(/\/0\.jpg\?/);
 		const bfl = (await api(`/flux/v1/get_result?id=${prediction.id}`)).json();
-		expect(bfl).toEqual(expect.objectContaining({ id: prediction.id, status: 'Ready', result: expect.objectContaining({ sample: prediction.output }) }));
+		expect(bfl).toEqual(
+			expect.objectContaining({
+				id: prediction.id,
+				status: 'Ready',
+				result: expect.objectContaining({ sample: prediction.output }),
+			}),
+		);
 	});
 
 	it.each([
@@ -373,7 +455,10 @@ describe('Replicate format', () => {
 		['[canceled]', 'canceled', false],
 		['[aborted]', 'aborted', false],
 	])('ends as %s → %s', async (marker, status, hasError) => {
-		const res = await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: `x ${marker}` } }, { prefer: 'wait=5' });
+		const res = await submitReplicate(
+			{ model: 'black-forest-labs/flux-schnell', input: { prompt: `x ${marker}` } },
+			{ prefer: 'wait=5' },
+		);
 		const prediction = res.json();
 		expect(prediction.status).toBe(status);
 		expect(prediction.output).toBeNull();
@@ -383,14 +468,20 @@ describe('Replicate format', () => {
 	it('drops one output for [nsfw-partial], and fails when nothing is left', async () => {
 		const partial = (
 			await submitReplicate(
-				{ model: 'black-forest-labs/flux-dev', input: { prompt: 'x [nsfw-partial]', num_outputs: 3 } },
+				{
+					model: 'black-forest-labs/flux-dev',
+					input: { prompt: 'x [nsfw-partial]', num_outputs: 3 },
+				},
 				{ prefer: 'wait=5' },
 			)
 		).json();
 		expect(partial.status).toBe('succeeded');
 		expect(partial.output).toHaveLength(2);
 		const none = (
-			await submitReplicate({ model: 'black-forest-labs/flux-dev', input: { prompt: 'x [nsfw-partial]' } }, { prefer: 'wait=5' })
+			await submitReplicate(
+				{ model: 'black-forest-labs/flux-dev', input: { prompt: 'x [nsfw-partial]' } },
+				{ prefer: 'wait=5' },
+			)
 		).json();
 		expect(none.status).toBe('failed');
 		expect(none.error).toMatch(/NSFW/);
@@ -398,35 +489,61 @@ describe('Replicate format', () => {
 
 	it.each<[string, Json, string]>([
 		['black-forest-labs/flux-schnell', { prompt: 'x', num_outputs: 5 }, 'num_outputs'],
-		['black-forest-labs/flux-schnell', { prompt: 'x', num_inference_steps: 5 }, 'num_inference_steps'],
+		[
+			'black-forest-labs/flux-schnell',
+			{ prompt: 'x', num_inference_steps: 5 },
+			'num_inference_steps',
+		],
 		['black-forest-labs/flux-schnell', { prompt: 'x', megapixels: '2' }, 'megapixels'],
 		['black-forest-labs/flux-schnell', { prompt: 'x', output_format: 'jpeg' }, 'output_format'],
 		['black-forest-labs/flux-schnell', { prompt: 'x', aspect_ratio: 'custom' }, 'aspect_ratio'],
 		['black-forest-labs/flux-dev', { prompt: 'x', num_inference_steps: 51 }, 'num_inference_steps'],
 		['black-forest-labs/flux-dev', { prompt: 'x', guidance: 10.5 }, 'guidance'],
 		['black-forest-labs/flux-dev', { prompt: 'x', output_quality: 101 }, 'output_quality'],
-		['black-forest-labs/flux-1.1-pro', { prompt: 'x', aspect_ratio: 'custom', width: 1500 }, 'width'],
+		[
+			'black-forest-labs/flux-1.1-pro',
+			{ prompt: 'x', aspect_ratio: 'custom', width: 1500 },
+			'width',
+		],
 		['black-forest-labs/flux-1.1-pro', { prompt: 'x', safety_tolerance: 0 }, 'safety_tolerance'],
 		['black-forest-labs/flux-pro', { prompt: 'x', steps: 0 }, 'steps'],
-		['black-forest-labs/flux-1.1-pro-ultra', { prompt: 'x', output_format: 'webp' }, 'output_format'],
+		[
+			'black-forest-labs/flux-1.1-pro-ultra',
+			{ prompt: 'x', output_format: 'webp' },
+			'output_format',
+		],
 		['black-forest-labs/flux-schnell', {}, 'prompt'],
 	])('%s rejects %j with a Replicate-style 422 on %s', async (model, input, field) => {
 		const res = await submitReplicate({ model, input });
 		expect(res.status).toBe(422);
 		const body = res.json();
-		expect(body).toEqual({ detail: expect.stringContaining(field), status: 422, title: 'Input validation failed' });
+		expect(body).toEqual({
+			detail: expect.stringContaining(field),
+			status: 422,
+			title: 'Input validation failed',
+		});
 	});
 
 	it('accepts custom sizes and in-range values', async () => {
 		const res = await submitReplicate({
 			model: 'black-forest-labs/flux-1.1-pro',
-			input: { prompt: 'x', aspect_ratio: 'custom', width: 1440, height: 256, safety_tolerance: 6, output_quality: 100 },
+			input: {
+				prompt: 'x',
+				aspect_ratio: 'custom',
+				width: 1440,
+				height: 256,
+				safety_tolerance: 6,
+				output_quality: 100,
+			},
 		});
 		expect(res.status).toBe(201);
 	});
 
 	it('answers 404 for unknown models and predictions', async () => {
-		const model = await submitReplicate({ model: 'black-forest-labs/flux-imaginary', input: { prompt: 'x' } });
+		const model = await submitReplicate({
+			model: 'black-forest-labs/flux-imaginary',
+			input: { prompt: 'x' },
+		});
 		expect(model.status).toBe(404);
 		expectCometEnvelope(model.json());
 		const prediction = await api('/replicate/v1/predictions/nope');
@@ -437,7 +554,9 @@ describe('Replicate format', () => {
 	it('logs requests on the replicate-urls origin and refuses them', async () => {
 		const res = await call(`${sim.replicateUrlsOrigin}/v1/predictions/abc`);
 		expect(res.status).toBe(401);
-		expect(sim.requests).toEqual([expect.objectContaining({ origin: 'replicate-urls', authorization: `Bearer ${sim.apiKey}` })]);
+		expect(sim.requests).toEqual([
+			expect.objectContaining({ origin: 'replicate-urls', authorization: `Bearer ${sim.apiKey}` }),
+		]);
 	});
 });
 
@@ -445,14 +564,20 @@ describe('limits', () => {
 	it('answers 429 with Retry-After above the active task limit, and accepts again once tasks end', async () => {
 		sim.configure({ activeTaskLimit: 2, retryAfterSeconds: 3 });
 		await submitBfl('flux-dev', { prompt: 'a' });
-		expect((await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'b' } })).status).toBe(201);
+		expect(
+			(await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'b' } }))
+				.status,
+		).toBe(201);
 		expect(sim.activeTasks()).toBe(2);
 		const refused = await api('/flux/v1/flux-dev', { body: { prompt: 'c' } });
 		expect(refused.status).toBe(429);
 		expect(refused.headers['retry-after']).toBe('3');
 		expectCometEnvelope(refused.json());
 		expect(refused.json().error.message).toMatch(/too many active tasks/);
-		expect((await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'd' } })).status).toBe(429);
+		expect(
+			(await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'd' } }))
+				.status,
+		).toBe(429);
 		await sleep(GENERATION_MS + 20);
 		expect(sim.activeTasks()).toBe(0);
 		expect((await api('/flux/v1/flux-dev', { body: { prompt: 'e' } })).status).toBe(200);
@@ -469,7 +594,10 @@ describe('limits', () => {
 		const bfl = await api('/flux/v1/flux-dev', { body: { prompt: 'x [no-credits]' } });
 		expect(bfl.status).toBe(402);
 		expectCometEnvelope(bfl.json());
-		const replicate = await submitReplicate({ model: 'black-forest-labs/flux-dev', input: { prompt: 'x [no-credits]' } });
+		const replicate = await submitReplicate({
+			model: 'black-forest-labs/flux-dev',
+			input: { prompt: 'x [no-credits]' },
+		});
 		expect(replicate.status).toBe(402);
 	});
 });
@@ -492,16 +620,26 @@ describe('images', () => {
 		expect(res.status).toBe(200);
 		expect(res.headers['content-type']).toBe(contentType);
 		expect([...res.bytes.subarray(0, magic.length)]).toEqual(magic);
-		if (contentType === 'image/webp') expect(res.bytes.subarray(8, 12).toString('ascii')).toBe('WEBP');
-		if (contentType === 'image/png') expect(res.bytes.subarray(12, 16).toString('ascii')).toBe('IHDR');
+		if (contentType === 'image/webp')
+			expect(res.bytes.subarray(8, 12).toString('ascii')).toBe('WEBP');
+		if (contentType === 'image/png')
+			expect(res.bytes.subarray(12, 16).toString('ascii')).toBe('IHDR');
 		expect(res.bytes.length).toBeGreaterThan(500);
 	});
 
 	it('serves Replicate outputs (default webp, jpg as image/jpeg)', async () => {
-		const webp = (await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' } }, { prefer: 'wait' })).json();
+		const webp = (
+			await submitReplicate(
+				{ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' } },
+				{ prefer: 'wait' },
+			)
+		).json();
 		expect((await call(webp.output[0], { key: null })).headers['content-type']).toBe('image/webp');
 		const jpg = (
-			await submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x', output_format: 'jpg' } }, { prefer: 'wait' })
+			await submitReplicate(
+				{ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x', output_format: 'jpg' } },
+				{ prefer: 'wait' },
+			)
 		).json();
 		const res = await call(jpg.output[0], { key: null });
 		expect(res.headers['content-type']).toBe('image/jpeg');
@@ -523,17 +661,30 @@ describe('images', () => {
 	});
 
 	it('answers 404 for images of unknown tasks', async () => {
-		expect((await call(`${sim.imageOrigin}/images/nope/0.png?sig=x`, { key: null })).status).toBe(404);
+		expect((await call(`${sim.imageOrigin}/images/nope/0.png?sig=x`, { key: null })).status).toBe(
+			404,
+		);
 	});
 });
 
 describe('faults', () => {
 	it('status: answers the status with the CometAPI envelope and code', async () => {
-		sim.inject({ route: 'submit', kind: 'status', status: 500, code: 'invalid_request', message: 'bad things' });
+		sim.inject({
+			route: 'submit',
+			kind: 'status',
+			status: 500,
+			code: 'invalid_request',
+			message: 'bad things',
+		});
 		const res = await api('/flux/v1/flux-dev', { body: { prompt: 'x' } });
 		expect(res.status).toBe(500);
 		expectCometEnvelope(res.json());
-		expect(res.json().error).toEqual(expect.objectContaining({ code: 'invalid_request', message: expect.stringMatching(/^bad things/) }));
+		expect(res.json().error).toEqual(
+			expect.objectContaining({
+				code: 'invalid_request',
+				message: expect.stringMatching(/^bad things/),
+			}),
+		);
 		expect(sim.activeTasks()).toBe(0);
 		expect((await api('/flux/v1/flux-dev', { body: { prompt: 'x' } })).status).toBe(200);
 	});
@@ -570,7 +721,9 @@ describe('faults', () => {
 
 	it('reset-after-send: creates the task, then drops the connection', async () => {
 		sim.inject({ route: 'replicate-submit', kind: 'reset-after-send' });
-		await expect(submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' } })).rejects.toThrow();
+		await expect(
+			submitReplicate({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'x' } }),
+		).rejects.toThrow();
 		expect(sim.activeTasks()).toBe(1);
 	});
 
@@ -618,7 +771,11 @@ describe('request log and reset', () => {
 			['images', 'GET', `/images/${id}/0.jpeg`],
 		]);
 		expect(sim.requests[0]).toEqual(
-			expect.objectContaining({ body: { prompt: 'logged' }, authorization: `Bearer ${sim.apiKey}`, at: expect.any(Number) }),
+			expect.objectContaining({
+				body: { prompt: 'logged' },
+				authorization: `Bearer ${sim.apiKey}`,
+				at: expect.any(Number),
+			}),
 		);
 		expect(sim.requests[0].headers['content-type']).toBe('application/json');
 		expect(sim.requests[1].query).toEqual({ id });
@@ -634,7 +791,13 @@ describe('request log and reset', () => {
 		expect(sim.requests).toEqual([]);
 		expect(sim.task(id)).toBeUndefined();
 		expect(sim.activeTasks()).toBe(0);
-		expect(sim.options).toEqual(expect.objectContaining({ generationMs: GENERATION_MS, activeTaskLimit: 24, apiKey: 'sim-test-key' }));
+		expect(sim.options).toEqual(
+			expect.objectContaining({
+				generationMs: GENERATION_MS,
+				activeTaskLimit: 24,
+				apiKey: 'sim-test-key',
+			}),
+		);
 		expect((await api('/v1/models')).status).toBe(200);
 	});
 });

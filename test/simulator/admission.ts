@@ -10,7 +10,11 @@ export function admissionError(
 	ownModelLimit?: { model: string; limit: number },
 ): Reply | undefined {
 	if (markers.noCredits) {
-		return cometError(402, 'Insufficient credits: please top up your CometAPI balance', 'insufficient_user_quota');
+		return cometError(
+			402,
+			'Insufficient credits: please top up your CometAPI balance',
+			'insufficient_user_quota',
+		);
 	}
 	const limit = state.options.activeTaskLimit;
 	const active = state.tasks.activeCount((task) => task.apiKey === token);

@@ -13,10 +13,14 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 	const model = BFL_MODELS[modelName];
 	if (!model) return cometError(404, `Invalid model: ${modelName}`, 'model_not_found');
 	if (req.badJson) {
-		return json(422, { detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }] });
+		return json(422, {
+			detail: [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error' }],
+		});
 	}
 	if (!isPlainObject(req.body)) {
-		return json(422, { detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }] });
+		return json(422, {
+			detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }],
+		});
 	}
 	const body = req.body;
 	const { problems, ignored } = checkFields(model.fields, body);
@@ -45,7 +49,8 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 		webhookSecret: typeof body.webhook_secret === 'string' ? body.webhook_secret : undefined,
 		prompt: typeof body.prompt === 'string' ? body.prompt : '',
 		seed: typeof body.seed === 'number' ? body.seed : undefined,
-		outputFormat: (body.output_format as 'jpeg' | 'png' | 'webp' | undefined) ?? model.defaultOutputFormat,
+		outputFormat:
+			(body.output_format as 'jpeg' | 'png' | 'webp' | undefined) ?? model.defaultOutputFormat,
 		imageIndexes: [0],
 		outputShape: 'single',
 		...size,
@@ -61,7 +66,9 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 export function getResult(state: SimState, req: Incoming): Reply {
 	const id = req.query.id;
 	if (!id) {
-		return json(422, { detail: [{ type: 'missing', loc: ['query', 'id'], msg: 'Field required', input: null }] });
+		return json(422, {
+			detail: [{ type: 'missing', loc: ['query', 'id'], msg: 'Field required', input: null }],
+		});
 	}
 	const task = state.tasks.get(id);
 	if (!task) return json(200, { id, status: 'Task not found' });
@@ -69,11 +76,24 @@ export function getResult(state: SimState, req: Incoming): Reply {
 }
 
 /** The get_result answer; also the webhook payload once the task is terminal. */
-export function resultPayload(state: SimState, task: TaskRecord, now = Date.now()): Record<string, unknown> {
+export function resultPayload(
+	state: SimState,
+	task: TaskRecord,
+	now = Date.now(),
+): Record<string, unknown> {
 	const status = bflStatus(task, now);
 	if (status === 'Pending') {
-		const progress = Math.min(0.99, (now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt));
-		return { id: task.id, status, result: null, progress: Math.round(progress * 100) / 100, details: null };
+		const progress = Math.min(
+			0.99,
+			(now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt),
+		);
+		return {
+			id: task.id,
+			status,
+			result: null,
+			progress: Math.round(progress * 100) / 100,
+			details: null,
+		};
 	}
 	if (status === 'Ready') {
 		const index = task.imageIndexes[0];
@@ -122,8 +142,14 @@ function sizeOf(body: Record<string, unknown>): { width: number; height: number 
 }
 
 export function sizeFromRatio(ratio: unknown, fallback: string): { width: number; height: number } {
-	const match = /^(\d+):(\d+)$/.exec(typeof ratio === 'string' ? ratio : fallback) ?? ['', '16', '9'];
+	const match = /^(\d+):(\d+)$/.exec(typeof ratio === 'string' ? ratio : fallback) ?? [
+		'',
+		'16',
+		'9',
+	];
 	const w = Number(match[1]) || 1;
 	const h = Number(match[2]) || 1;
-	return w >= h ? { width: 1024, height: Math.round((1024 * h) / w) } : { width: Math.round((1024 * w) / h), height: 1024 };
+	return w >= h
+		? { width: 1024, height: Math.round((1024 * h) / w) }
+		: { width: Math.round((1024 * w) / h), height: 1024 };
 }

@@ -96,7 +96,9 @@ async function main(): Promise<void> {
 					const r = simulator.requests[printed];
 					const query = new URLSearchParams(r.query).toString();
 					const target = `${r.path}${query ? `?${query}` : ''}`;
-					console.log(`${new Date(r.at).toISOString()} ${r.origin.padEnd(14)} ${r.method} ${target}`);
+					console.log(
+						`${new Date(r.at).toISOString()} ${r.origin.padEnd(14)} ${r.method} ${target}`,
+					);
 				}
 			}, 200);
 

@@ -70,7 +70,8 @@ export function faultReply(fault: Fault, defaultRetryAfterSeconds: number): Repl
 	const status = fault.status ?? 500;
 	if (status === 502 || status === 524) return cloudflarePage(status);
 	const headers: Record<string, string> = {};
-	if (status === 429) headers['retry-after'] = String(fault.retryAfterSeconds ?? defaultRetryAfterSeconds);
+	if (status === 429)
+		headers['retry-after'] = String(fault.retryAfterSeconds ?? defaultRetryAfterSeconds);
 	return cometError(status, fault.message ?? defaultMessage(status), fault.code ?? '', headers);
 }
 

@@ -38,4 +38,8 @@ export function readMarkers(prompt: unknown): Markers {
 	};
 }
 
-export const PROMPT_MARKERS = [...OUTCOME_MARKERS.map(([marker]) => marker), '[no-credits]', '[nsfw-partial]'];
+export const PROMPT_MARKERS = [
+	...OUTCOME_MARKERS.map(([marker]) => marker),
+	'[no-credits]',
+	'[nsfw-partial]',
+];

@@ -139,14 +139,27 @@ export interface ReplicateModel {
 }
 
 export const REPLICATE_ASPECT_RATIOS = [
-	'1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21',
+	'1:1',
+	'16:9',
+	'21:9',
+	'3:2',
+	'2:3',
+	'4:5',
+	'5:4',
+	'3:4',
+	'4:3',
+	'9:16',
+	'9:21',
 ] as const;
 
 const replicateOutputFormat: FieldSpec = { type: 'enum', values: ['webp', 'jpg', 'png'] };
 const outputQuality: FieldSpec = { type: 'integer', min: 0, max: 100 };
 const replicateSafety: FieldSpec = { type: 'integer', min: 1, max: 6 };
 const aspectRatio: FieldSpec = { type: 'enum', values: REPLICATE_ASPECT_RATIOS };
-const aspectRatioOrCustom: FieldSpec = { type: 'enum', values: [...REPLICATE_ASPECT_RATIOS, 'custom'] };
+const aspectRatioOrCustom: FieldSpec = {
+	type: 'enum',
+	values: [...REPLICATE_ASPECT_RATIOS, 'custom'],
+};
 // Replicate rounds width/height to the nearest multiple of 32 instead of rejecting them.
 const replicateSide: FieldSpec = { type: 'integer', min: 256, max: 1440 };
 
@@ -177,7 +190,11 @@ const pro11: FieldTable = {
 };
 
 export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
-	'black-forest-labs/flux-schnell': { fields: schnell, output: 'array', defaultOutputFormat: 'webp' },
+	'black-forest-labs/flux-schnell': {
+		fields: schnell,
+		output: 'array',
+		defaultOutputFormat: 'webp',
+	},
 	'black-forest-labs/flux-dev': {
 		fields: {
 			...schnell,
@@ -189,7 +206,11 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		output: 'array',
 		defaultOutputFormat: 'webp',
 	},
-	'black-forest-labs/flux-1.1-pro': { fields: pro11, output: 'single', defaultOutputFormat: 'webp' },
+	'black-forest-labs/flux-1.1-pro': {
+		fields: pro11,
+		output: 'single',
+		defaultOutputFormat: 'webp',
+	},
 	'black-forest-labs/flux-pro': {
 		fields: {
 			...pro11,
@@ -217,4 +238,9 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 };
 
 /** Ids listed by GET /v1/models, besides the flux ones. */
-export const OTHER_LISTED_MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-3-7-sonnet-latest', 'mj_imagine'];
+export const OTHER_LISTED_MODELS = [
+	'gpt-4o',
+	'gpt-4o-mini',
+	'claude-3-7-sonnet-latest',
+	'mj_imagine',
+];

@@ -17,9 +17,11 @@ export async function submitReplicate(
 	sleep: (ms: number) => Promise<void>,
 ): Promise<Reply> {
 	if (req.badJson) return validationFailed('Request body is not valid JSON');
-	if (!isPlainObject(req.body)) return validationFailed('- (root): Invalid type. Expected: object, given: null');
+	if (!isPlainObject(req.body))
+		return validationFailed('- (root): Invalid type. Expected: object, given: null');
 	const modelName = pathModel ?? req.body.model;
-	if (typeof modelName !== 'string' || modelName === '') return validationFailed('- (root): model is required');
+	if (typeof modelName !== 'string' || modelName === '')
+		return validationFailed('- (root): model is required');
 	const model = REPLICATE_MODELS[modelName];
 	if (!model) return cometError(404, `Invalid model: ${modelName}`, 'model_not_found');
 	const input = req.body.input;
@@ -31,7 +33,8 @@ export async function submitReplicate(
 	const refused = admissionError(state, req.token ?? '', markers);
 	if (refused) return refused;
 
-	const count = model.output === 'array' && typeof input.num_outputs === 'number' ? input.num_outputs : 1;
+	const count =
+		model.output === 'array' && typeof input.num_outputs === 'number' ? input.num_outputs : 1;
 	const delivered = markers.nsfwPartial ? count - 1 : count;
 	const size =
 		input.aspect_ratio === 'custom'
@@ -87,9 +90,11 @@ function prediction(state: SimState, task: TaskRecord, now = Date.now()): Record
 	const generationMs = task.readyAt - task.createdAt;
 	const startedAt = task.createdAt + generationMs / 10;
 	const terminal = now >= task.readyAt;
-	const urls = task.imageIndexes.map((index) =>
-		state.images.url(state.origins.images, task, index, state.options.imageTtlMs),
-	);
+	// Only a finished prediction has image links (a stuck one has no ready time to sign them with).
+	const urls =
+		status === 'succeeded'
+			? task.imageIndexes.map((index) => state.images.url(state.origins.images, task, index, state.options.imageTtlMs))
+			: [];
 	const base = `${state.origins.replicateUrls}/v1/predictions/${task.id}`;
 	return {
 		id: task.id,

@@ -33,19 +33,31 @@ export function apiRoute(state: SimState, req: Incoming, sleep: Sleep): Route {
 	}
 	const bfl = /^\/flux\/v1\/([^/]+)$/.exec(path);
 	if (method === 'POST' && bfl) {
-		return { fault: 'submit', handle: authed(() => submitBfl(state, req, decodeURIComponent(bfl[1]))) };
+		return {
+			fault: 'submit',
+			handle: authed(() => submitBfl(state, req, decodeURIComponent(bfl[1]))),
+		};
 	}
 	if (method === 'POST' && path === '/replicate/v1/predictions') {
-		return { fault: 'replicate-submit', handle: authed(() => submitReplicate(state, req, undefined, sleep)) };
+		return {
+			fault: 'replicate-submit',
+			handle: authed(() => submitReplicate(state, req, undefined, sleep)),
+		};
 	}
 	const byModel = /^\/replicate\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(path);
 	if (method === 'POST' && byModel) {
 		const model = `${decodeURIComponent(byModel[1])}/${decodeURIComponent(byModel[2])}`;
-		return { fault: 'replicate-submit', handle: authed(() => submitReplicate(state, req, model, sleep)) };
+		return {
+			fault: 'replicate-submit',
+			handle: authed(() => submitReplicate(state, req, model, sleep)),
+		};
 	}
 	const get = /^\/replicate\/v1\/predictions\/([^/]+)$/.exec(path);
 	if (method === 'GET' && get) {
-		return { fault: 'replicate-get', handle: authed(() => getPrediction(state, decodeURIComponent(get[1]))) };
+		return {
+			fault: 'replicate-get',
+			handle: authed(() => getPrediction(state, decodeURIComponent(get[1]))),
+		};
 	}
 	return { handle: () => notFoundPage(path) };
 }
@@ -63,7 +75,12 @@ export function imageRoute(state: SimState, req: Incoming): Route {
 	return {
 		fault: 'image',
 		handle: () =>
-			state.images.serve(req.path, req.query, (id) => state.tasks.get(id), state.options.imageTtlMs),
+			state.images.serve(
+				req.path,
+				req.query,
+				(id) => state.tasks.get(id),
+				state.options.imageTtlMs,
+			),
 	};
 }
 
@@ -73,7 +90,11 @@ export function replicateUrlsRoute(): Route {
 		handle: () =>
 			json(
 				401,
-				{ title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 },
+				{
+					title: 'Unauthenticated',
+					detail: 'You did not pass a valid authentication token',
+					status: 401,
+				},
 				{ 'content-type': 'application/problem+json' },
 			),
 	};
@@ -81,7 +102,12 @@ export function replicateUrlsRoute(): Route {
 
 function listModels(): Reply {
 	const created = 1_700_000_000;
-	const entry = (id: string, ownedBy: string) => ({ id, object: 'model', created, owned_by: ownedBy });
+	const entry = (id: string, ownedBy: string) => ({
+		id,
+		object: 'model',
+		created,
+		owned_by: ownedBy,
+	});
 	return json(200, {
 		object: 'list',
 		data: [

@@ -41,7 +41,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			task.webhookUrl,
 			resultPayload(state, task, Math.max(Date.now(), task.readyAt)),
 			task.webhookSecret,
-			(delivery) => webhookDeliveries.push(delivery),
+			// A delivery finishing after reset() belongs to a task that no longer exists.
+			(delivery) => {
+				if (state.tasks.get(task.id) === task) webhookDeliveries.push(delivery);
+			},
 			(ms, run) => state.tasks.later(ms, run),
 		);
 	}

@@ -68,16 +68,20 @@ export class TaskStore {
 	activeCount(filter: (task: TaskRecord) => boolean = () => true): number {
 		const now = Date.now();
 		let count = 0;
-		for (const task of this.tasks.values()) if (!this.isTerminal(task, now) && filter(task)) count++;
+		for (const task of this.tasks.values())
+			if (!this.isTerminal(task, now) && filter(task)) count++;
 		return count;
 	}
 
 	/** A timer the store cancels on clear(), so a closed simulator leaves nothing behind. */
 	later(ms: number, run: () => void): void {
-		const timer = setTimeout(() => {
-			this.timers.delete(timer);
-			run();
-		}, Math.max(0, ms));
+		const timer = setTimeout(
+			() => {
+				this.timers.delete(timer);
+				run();
+			},
+			Math.max(0, ms),
+		);
 		this.timers.add(timer);
 	}
 

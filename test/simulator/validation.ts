@@ -50,10 +50,12 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
 		case 'ratio':
 			return checkRatio(value);
 		case 'integer':
-			if (typeof value !== 'number' || !Number.isInteger(value)) return 'Input should be a valid integer';
+			if (typeof value !== 'number' || !Number.isInteger(value))
+				return 'Input should be a valid integer';
 			return checkRange(value, spec.min, spec.max) ?? checkMultiple(value, spec.multipleOf);
 		case 'number':
-			if (typeof value !== 'number' || !Number.isFinite(value)) return 'Input should be a valid number';
+			if (typeof value !== 'number' || !Number.isFinite(value))
+				return 'Input should be a valid number';
 			return checkRange(value, spec.min, spec.max);
 	}
 }
@@ -65,7 +67,8 @@ function checkRange(value: number, min?: number, max?: number): string | undefin
 }
 
 function checkMultiple(value: number, multipleOf?: number): string | undefined {
-	if (multipleOf !== undefined && value % multipleOf !== 0) return `Input should be a multiple of ${multipleOf}`;
+	if (multipleOf !== undefined && value % multipleOf !== 0)
+		return `Input should be a multiple of ${multipleOf}`;
 	return undefined;
 }
 

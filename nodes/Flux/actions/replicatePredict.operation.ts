@@ -36,14 +36,17 @@ export const replicatePredict: FluxOperation = {
 	format: () => 'replicate',
 	async prepare(context, request) {
 		const body = (request.body ?? {}) as IDataObject;
-		const model = modelId(context, body.model);
+		const model = modelId(context, 'replicate', body.model);
 		const { prompt, ...fields } = (body.input ?? {}) as IDataObject;
 		const checked = await checkedModelFields(context, 'replicate', model, fields);
 		const extra = extraInput(context);
 		const clash = Object.keys(extra).find((key) => key in checked || key === 'prompt');
 		if (clash) throw invalid(context, `Extra Input (JSON) sets "${clash}", which is already set by a field: set it in one place`);
-		const headers = (request.headers ?? {}) as IDataObject;
-		const waitSeconds = Number(/wait=(\d+)/.exec(String(headers.Prefer ?? ''))?.[1] ?? 0);
+		// Prefer: wait holds the submit open for the result: only wanted when waiting for it.
+		const { Prefer, ...headers } = (request.headers ?? {}) as IDataObject;
+		const waiting = context.getNodeParameter('waitForCompletion', true) as boolean;
+		const waitSeconds = waiting ? Number(/wait=(\d+)/.exec(String(Prefer ?? ''))?.[1] ?? 0) : 0;
+		if (waitSeconds) headers.Prefer = Prefer;
 		return {
 			method: 'POST',
 			url: '/replicate/v1/predictions',

@@ -9,11 +9,13 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 		case 'integer':
 		case 'number': {
 			const number = toNumber(value);
-			if (number === undefined) return { problem: 'must be a number' };
-			if (spec.kind === 'integer' && !Number.isInteger(number)) return { problem: 'must be a whole number' };
-			const outOfRange = number < spec.min || number > spec.max;
-			const offStep = spec.kind === 'integer' && spec.multipleOf && number % spec.multipleOf !== 0;
-			if (outOfRange || offStep) return { problem: `must be ${describeRange(spec)}` };
+			const wholeOnly = spec.kind === 'integer';
+			const fits =
+				number !== undefined &&
+				number >= spec.min &&
+				number <= spec.max &&
+				(!wholeOnly || (Number.isInteger(number) && number % (spec.multipleOf ?? 1) === 0));
+			if (!fits) return { problem: `must be ${wholeOnly ? 'a whole number' : 'a number'}, ${describeRange(spec)}` };
 			return { value: number };
 		}
 		case 'boolean': {
@@ -29,8 +31,9 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 			const ratio = ratioOf(value);
 			const widest = ratioOf(spec.widest) as number;
 			const tallest = ratioOf(spec.tallest) as number;
-			if (ratio === undefined) return { problem: 'must be a ratio like 16:9' };
-			if (ratio > widest || ratio < tallest) return { problem: `must be ${describeRange(spec)}` };
+			if (ratio === undefined || ratio > widest || ratio < tallest) {
+				return { problem: `must be a ratio like 16:9 ${describeRange(spec)}` };
+			}
 			return { value: String(value).trim() };
 		}
 		case 'string':

@@ -12,12 +12,18 @@ export function invalid(context: IExecuteSingleFunctions, message: string, descr
 /** The model ID the user chose, or typed under "Other". */
 export function chosenModel(context: IExecuteSingleFunctions): string {
 	const model = context.getNodeParameter('model', '') as string;
-	return modelId(context, model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
+	return modelId(context, 'bfl', model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
 }
 
-export function modelId(context: IExecuteSingleFunctions, id: unknown): string {
-	if (typeof id !== 'string' || !/^[\w.-]+(\/[\w.-]+)?$/.test(id.trim())) {
-		throw invalid(context, `Model must be a model ID like flux-pro-1.1 (got ${JSON.stringify(id)})`);
+const modelIdShape: Record<ApiFormatName, { pattern: RegExp; example: string }> = {
+	bfl: { pattern: /^[\w.-]+$/, example: 'flux-pro-1.1' },
+	replicate: { pattern: /^[\w.-]+\/[\w.-]+$/, example: 'black-forest-labs/flux-schnell' },
+};
+
+export function modelId(context: IExecuteSingleFunctions, format: ApiFormatName, id: unknown): string {
+	const { pattern, example } = modelIdShape[format];
+	if (typeof id !== 'string' || !pattern.test(id.trim())) {
+		throw invalid(context, `Model must be a model ID like ${example} (got ${JSON.stringify(id)})`);
 	}
 	return id.trim();
 }
@@ -39,8 +45,8 @@ export async function checkedModelFields(
 	modelId: string,
 	fields: IDataObject,
 ): Promise<IDataObject> {
-	const withImages = await withBinaryImages(context, format, fields);
 	const model = findModel(format, modelId);
+	const withImages = await withBinaryImages(context, format, model ? Object.keys(model.fields) : fieldsOf(format), fields);
 	const { fields: checked, problem } = validateFields(withImages, model?.fields);
 	if (problem) {
 		const name = fieldInfo[problem.field]?.displayName ?? problem.field;
@@ -49,13 +55,17 @@ export async function checkedModelFields(
 	return checked;
 }
 
-async function withBinaryImages(context: IExecuteSingleFunctions, format: ApiFormatName, fields: IDataObject) {
-	const chosen = context.getNodeParameter('additionalFields', {}) as IDataObject;
+async function withBinaryImages(
+	context: IExecuteSingleFunctions,
+	format: ApiFormatName,
+	modelFields: string[],
+	fields: IDataObject,
+) {
 	const result = { ...fields };
-	for (const field of fieldsOf(format)) {
+	for (const field of modelFields) {
 		const info = fieldInfo[field];
-		const property = chosen[binaryPropertyOptionName(field)];
-		if (property === undefined) continue;
+		const property = context.getNodeParameter(`additionalFields.${binaryPropertyOptionName(field)}`, null);
+		if (property === null) continue;
 		if (typeof property !== 'string' || property.trim() === '') {
 			throw invalid(context, `${info.displayName} (Binary Property) must name a binary property, e.g. data`);
 		}
@@ -84,12 +94,16 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 
 /** The "Extra Input (JSON)" field: an object merged into Replicate's `input`. */
 export function extraInput(context: IExecuteSingleFunctions): IDataObject {
-	const raw = (context.getNodeParameter('additionalFields', {}) as IDataObject).extraInput;
-	if (raw === undefined || raw === '') return {};
-	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { fallbackValue: undefined }) : raw;
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-		throw invalid(context, 'Extra Input (JSON) must be a JSON object, e.g. {"lora_scale": 0.8}');
+	const mustBe = 'Extra Input (JSON) must be a JSON object, e.g. {"lora_scale": 0.8}';
+	let raw: unknown;
+	try {
+		raw = context.getNodeParameter('additionalFields.extraInput', '');
+	} catch (error) {
+		throw invalid(context, mustBe, (error as Error).message);
 	}
+	if (raw === undefined || raw === '') return {};
+	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { fallbackValue: null }) : raw;
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(context, mustBe);
 	return parsed as IDataObject;
 }
 

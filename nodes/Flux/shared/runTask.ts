@@ -14,8 +14,9 @@ import { generate } from '../actions/generate.operation';
 import type { FluxOperation } from '../actions/operation';
 import { replicatePredict } from '../actions/replicatePredict.operation';
 import { apiError } from './apiReply';
-import { fetchTask, readTaskOrFail, submitTask } from './cometApi';
+import { fetchTask, readTaskOrFail, stopped, submitTask } from './cometApi';
 import { downloadImage } from './images';
+import { afterAllItemsChecked } from './inputGate';
 import { positiveNumber } from './prepareRequest';
 import { taskSlotsFor } from './taskSlots';
 import type { TaskState } from './taskState';
@@ -46,8 +47,9 @@ export async function runTask(
 	try {
 		return await runItem(this, request);
 	} catch (error) {
+		if (this.getExecutionCancelSignal()?.aborted) throw stopped(this);
 		const nodeError = asNodeError(this, error);
-		if (!this.continueOnFail() || this.getExecutionCancelSignal()?.aborted) throw nodeError;
+		if (!this.continueOnFail()) throw nodeError;
 		const json: IDataObject = { error: nodeError.message };
 		if (nodeError.description) json.description = nodeError.description;
 		return [{ json, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
@@ -56,13 +58,17 @@ export async function runTask(
 
 async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRestApiSettings.ResultOptions) {
 	const operation = operations[context.getNodeParameter('operation', 'generate') as string];
-	const settings = readSettings(context);
-	const baseUrl = assertHttpBaseUrl(context, request.options.baseURL);
 	const format = operation.format(context);
 	const signal = context.getExecutionCancelSignal();
-	// Everything the user gave is checked here, before any request.
-	const submission = operation.prepare && (await operation.prepare(context, request.options));
-	const taskId = operation.taskId?.(context) ?? '';
+	const checked = await settle(async () => ({
+		settings: readSettings(context),
+		baseUrl: assertHttpBaseUrl(context, request.options.baseURL),
+		submission: operation.prepare && (await operation.prepare(context, request.options)),
+		taskId: operation.taskId?.(context) ?? '',
+	}));
+	const problem = await afterAllItemsChecked(context, 'error' in checked ? checked.error : undefined);
+	if (problem || 'error' in checked) throw problem;
+	const { settings, baseUrl, submission, taskId } = checked.value;
 
 	let task: TaskState;
 	let release = () => {};
@@ -81,12 +87,13 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			release = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
 			startedAt = Date.now();
 			const answer = await submitTask(context, baseUrl, submission, limits());
+			if (!settings.waitForCompletion) return [{ json: answer, pairedItem: { item: context.getItemIndex() } }];
 			task = readTaskOrFail(context, format, answer);
 		} else {
 			task = await fetchTask(context, baseUrl, format, taskId, limits());
-		}
-		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-			return [{ json: task.raw, pairedItem: { item: context.getItemIndex() } }];
+			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
+				return [{ json: task.raw, pairedItem: { item: context.getItemIndex() } }];
+			}
 		}
 		task = await waitForTask(context, baseUrl, format, task, limits());
 	} finally {
@@ -94,6 +101,15 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	}
 	assertSucceeded(context, task);
 	return await resultItems(context, task, settings, limits());
+}
+
+/** Everything the user gave is checked before any request: the result, or what was wrong. */
+async function settle<T>(check: () => Promise<T>): Promise<{ value: T } | { error: Error }> {
+	try {
+		return { value: await check() };
+	} catch (error) {
+		return { error: error as Error };
+	}
 }
 
 function readSettings(context: IExecuteSingleFunctions): RunSettings {
@@ -115,14 +131,11 @@ function readSettings(context: IExecuteSingleFunctions): RunSettings {
 function assertSucceeded(context: IExecuteSingleFunctions, task: TaskState) {
 	const outcome = outcomeOf(task.status);
 	if (outcome === 'succeeded') return;
-	const reason = outcome ? taskStatuses[task.status].reason : 'CometAPI reported a status this node does not know';
-	throw apiError(
-		context,
-		undefined,
-		`Task ${task.id} ended "${task.status}": ${reason}`,
-		task.raw,
-		task.error ? `CometAPI says: ${task.error}` : undefined,
-	);
+	const known = outcome && taskStatuses[task.status];
+	const reason = known ? known.reason : 'CometAPI reported a status this node does not know';
+	const status = (known && known.shownAs) || task.status;
+	const said = task.error ? `. CometAPI says: ${task.error}` : '';
+	throw apiError(context, undefined, `Task ${task.id} ended "${status}": ${reason}${said}`, task.raw);
 }
 
 async function resultItems(

@@ -1,7 +1,7 @@
 export type Outcome = 'waiting' | 'succeeded' | 'failed';
 
 /** Every status both API formats report, what it means, and why a failed one failed. */
-export const taskStatuses: Record<string, { outcome: Outcome; reason?: string }> = {
+export const taskStatuses: Record<string, { outcome: Outcome; reason?: string; shownAs?: string }> = {
 	// BFL format (GET /flux/v1/get_result)
 	Pending: { outcome: 'waiting' },
 	Ready: { outcome: 'succeeded' },
@@ -18,7 +18,8 @@ export const taskStatuses: Record<string, { outcome: Outcome; reason?: string }>
 	processing: { outcome: 'waiting' },
 	succeeded: { outcome: 'succeeded' },
 	failed: { outcome: 'failed', reason: 'the prediction failed' },
-	canceled: { outcome: 'failed', reason: 'the prediction was canceled' },
+	// n8n reports a run whose error message contains "canceled" as stopped by the user.
+	canceled: { outcome: 'failed', reason: 'the prediction was cancelled on CometAPI\'s side', shownAs: 'Canceled' },
 	aborted: { outcome: 'failed', reason: 'the prediction was aborted' },
 };
 
