@@ -492,3 +492,30 @@ describe('generate: n8n filesystem binary data mode', () => {
 		await expectBinaryMatchesImage(item, { mimeType: 'image/png', fileName: `${item.json.taskId as string}.png` });
 	});
 });
+
+describe('generate: Extra Body (JSON)', () => {
+	test('fields of a model the catalogue does not list (flux-pro-1.0-fill) go into the body', async () => {
+		const image = SAMPLE_INPUT_BYTES.toString('base64');
+		await fluxRunOk(sim, {
+			operation: 'generate',
+			model: 'custom',
+			customModel: 'flux-pro-1.0-fill',
+			prompt: 'fill the sky',
+			additionalFields: { seed: 7, extraBody: JSON.stringify({ image, mask: image, steps: 30 }) },
+		});
+		expect(bodiesSent(sim, '/flux/v1/flux-pro-1.0-fill')).toStrictEqual([
+			{ prompt: 'fill the sky', seed: 7, image, mask: image, steps: 30 },
+		]);
+	});
+
+	test('a field set both in Extra Body and as a field is refused before any request', async () => {
+		const result = await fluxRun(sim, {
+			operation: 'generate',
+			model: 'flux-dev',
+			prompt: 'twice',
+			additionalFields: { steps: 20, extraBody: '{"steps": 30}' },
+		});
+		expect(result.error?.message).toMatch(/Extra Body \(JSON\) sets "steps", which is already set/);
+		expect(submitsSent(sim)).toEqual([]);
+	});
+});

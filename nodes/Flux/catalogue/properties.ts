@@ -10,6 +10,20 @@ export const CUSTOM_MODEL = 'custom';
 /** Where each format puts its fields in the request body. */
 const bodyPrefix: Record<ApiFormatName, string> = { bfl: '', replicate: 'input.' };
 
+/** A JSON object merged into the body (BFL) or its `input` (Replicate): for fields not listed yet. */
+export const extraFieldsOption: Record<ApiFormatName, { name: string; displayName: string; description: string }> = {
+	bfl: {
+		name: 'extraBody',
+		displayName: 'Extra Body (JSON)',
+		description: 'More fields for the request body, for model options not listed here (e.g. a new model\'s)',
+	},
+	replicate: {
+		name: 'extraInput',
+		displayName: 'Extra Input (JSON)',
+		description: "More fields for the prediction's input object, for model options not listed here",
+	},
+};
+
 /** Name of the collection option that names a binary property holding an image field's file. */
 export const binaryPropertyOptionName = (field: string) => `${field}BinaryProperty`;
 
@@ -51,6 +65,7 @@ export function modelFieldsCollection(format: ApiFormatName, operation: string):
 			options.push(...fieldOptions(format, field, info.displayName, description, loosen(anySpec), [CUSTOM_MODEL]));
 		}
 	}
+	options.push({ ...extraFieldsOption[format], type: 'json', default: '{}' });
 	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return {
 		displayName: 'Additional Fields',

@@ -37,7 +37,7 @@ const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =
 		undefined,
 		`The task could not be submitted: CometAPI kept refusing until the timeout (${lastFault})`,
 		undefined,
-		'CometAPI was busy or rate-limited at every attempt, so no task was created. Try again later or raise Options > Timeout.',
+		'Every attempt was refused in a way that proves no task was created (busy, rate-limited, or no connection). Try again later or raise Options > Timeout.',
 	);
 
 /**
@@ -73,7 +73,7 @@ function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
 		undefined,
 		`The submit to CometAPI got no answer: ${lost.message}`,
 		undefined,
-		'The task may have been created (and charged), so it was not sent again. Check your CometAPI task log before running this item again.',
+		`The task may have been created (and charged), so it was not sent again. Check your CometAPI task log before running this item again. (Network error: ${lost.code})`,
 	);
 }
 
@@ -86,7 +86,9 @@ export async function fetchTask(
 	limits: RetryLimits,
 ): Promise<TaskState> {
 	const attempt = async (): Promise<Attempt<TaskState>> => {
-		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs: POLL_TIMEOUT_MS });
+		// A poll that hangs must not hold the item past the overall timeout.
+		const timeoutMs = Math.max(1000, Math.min(POLL_TIMEOUT_MS, limits.deadline - Date.now()));
+		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs });
 		if ('refused' in sent) throw notSent(context, sent.refused);
 		if ('lost' in sent) {
 			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);

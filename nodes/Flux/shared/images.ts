@@ -16,14 +16,6 @@ const extensionByMime: Record<string, string> = {
 	'image/gif': 'gif',
 };
 
-const mimeByExtension: Record<string, string> = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	webp: 'image/webp',
-	gif: 'image/gif',
-};
-
 /**
  * Downloads a result image (without the API key) and stores it as n8n binary data.
  * Result links expire (BFL's after about 10 minutes), so an expired one is said as such.
@@ -60,18 +52,34 @@ export async function downloadImage(
 			`Result links last only minutes: ${url}. Run the task again, and keep "Download Images" on so the file is saved at once.`,
 		);
 	}
-	if (reply.statusCode < 200 || reply.statusCode >= 300 || !(reply.body instanceof Buffer || reply.body instanceof ArrayBuffer)) {
+	const { body } = reply;
+	const bytes = Buffer.isBuffer(body) ? body : body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.alloc(0);
+	if (reply.statusCode < 200 || reply.statusCode >= 300) {
 		throw apiError(context, reply.statusCode, `The image of task ${file.taskId} could not be downloaded (HTTP ${reply.statusCode})`, undefined, url);
 	}
-	const bytes = Buffer.from(reply.body as ArrayBuffer);
-	const mimeType = imageMimeType(reply.headers['content-type'], url);
-	const fileName = `${file.stem}.${extensionByMime[mimeType] ?? 'bin'}`;
+	const mimeType = imageMimeType(reply.headers['content-type'], bytes);
+	if (!mimeType) {
+		const declared = String(reply.headers['content-type'] ?? 'no content type');
+		const what = bytes.length ? `${declared} (${bytes.length} bytes)` : 'an empty body';
+		throw apiError(context, reply.statusCode, `The image link of task ${file.taskId} answered with ${what}, not an image`, undefined, url);
+	}
+	const fileName = `${file.stem}.${extensionByMime[mimeType] ?? 'img'}`;
 	return await context.helpers.prepareBinaryData(bytes, fileName, mimeType);
 }
 
-function imageMimeType(contentType: unknown, url: string): string {
+/** The declared image type, or the one the bytes show when the host declares none or a generic one. */
+function imageMimeType(contentType: unknown, bytes: Buffer): string | undefined {
+	if (bytes.length === 0) return undefined;
 	const declared = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
 	if (declared.startsWith('image/')) return declared;
-	const extension = /\.([a-z0-9]+)(?:$|[?#])/i.exec(new URL(url).pathname)?.[1]?.toLowerCase() ?? '';
-	return mimeByExtension[extension] ?? 'application/octet-stream';
+	if (declared && declared !== 'application/octet-stream' && declared !== 'binary/octet-stream') return undefined;
+	return sniffers.find(({ magic }) => magic.every((byte, index) => byte === null || bytes[index] === byte))?.mimeType;
 }
+
+const sniffers: Array<{ mimeType: string; magic: Array<number | null> }> = [
+	{ mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
+	{ mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
+	{ mimeType: 'image/gif', magic: [0x47, 0x49, 0x46, 0x38] },
+	// RIFF....WEBP
+	{ mimeType: 'image/webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
+];

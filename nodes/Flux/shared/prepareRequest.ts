@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse, NodeOperationError } from 'n8n-workflow';
 
 import { fieldInfo, fieldsOf, findModel, type ApiFormatName } from '../catalogue';
-import { binaryPropertyOptionName, CUSTOM_MODEL } from '../catalogue/properties';
+import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 
 export function invalid(context: IExecuteSingleFunctions, message: string, description?: string): NodeOperationError {
@@ -36,10 +36,24 @@ export function requireText(context: IExecuteSingleFunctions, value: unknown, di
 }
 
 /**
- * Checks the fields routing put in the body against the model's catalogue entry, and
- * fills image fields from binary properties of the input item.
+ * Checks the fields routing put in the body against the model's catalogue entry, fills image
+ * fields from binary properties of the input item, and adds the extra JSON fields.
  */
 export async function checkedModelFields(
+	context: IExecuteSingleFunctions,
+	format: ApiFormatName,
+	modelId: string,
+	fields: IDataObject,
+): Promise<IDataObject> {
+	const checked = await checkedListedFields(context, format, modelId, fields);
+	const extra = extraFields(context, format);
+	const { displayName } = extraFieldsOption[format];
+	const clash = Object.keys(extra).find((key) => key in checked || key === 'prompt');
+	if (clash) throw invalid(context, `${displayName} sets "${clash}", which is already set by a field: set it in one place`);
+	return { ...checked, ...extra };
+}
+
+async function checkedListedFields(
 	context: IExecuteSingleFunctions,
 	format: ApiFormatName,
 	modelId: string,
@@ -92,12 +106,12 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 	return format === 'bfl' ? base64 : `data:${binary.mimeType || 'application/octet-stream'};base64,${base64}`;
 }
 
-/** The "Extra Input (JSON)" field: an object merged into Replicate's `input`. */
-export function extraInput(context: IExecuteSingleFunctions): IDataObject {
-	const mustBe = 'Extra Input (JSON) must be a JSON object, e.g. {"lora_scale": 0.8}';
+function extraFields(context: IExecuteSingleFunctions, format: ApiFormatName): IDataObject {
+	const { name, displayName } = extraFieldsOption[format];
+	const mustBe = `${displayName} must be a JSON object, e.g. {"lora_scale": 0.8}`;
 	let raw: unknown;
 	try {
-		raw = context.getNodeParameter('additionalFields.extraInput', '');
+		raw = context.getNodeParameter(`additionalFields.${name}`, '');
 	} catch (error) {
 		throw invalid(context, mustBe, (error as Error).message);
 	}

@@ -50,9 +50,7 @@ export async function runTask(
 		if (this.getExecutionCancelSignal()?.aborted) throw stopped(this);
 		const nodeError = asNodeError(this, error);
 		if (!this.continueOnFail()) throw nodeError;
-		const json: IDataObject = { error: nodeError.message };
-		if (nodeError.description) json.description = nodeError.description;
-		return [{ json, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
+		return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
 	}
 }
 

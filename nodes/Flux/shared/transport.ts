@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withoutApiKey } from './redact';
+
 export const CREDENTIAL_TYPE = 'cometApi';
 
 export interface Reply {
@@ -51,7 +53,7 @@ export async function requestCometApi(
 	baseUrl: string,
 	request: ApiRequest,
 ): Promise<Sent> {
-	return await send(() =>
+	const sent = await send(() =>
 		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
 			baseURL: baseUrl,
 			url: request.url,
@@ -68,6 +70,9 @@ export async function requestCometApi(
 			abortSignal: context.getExecutionCancelSignal(),
 		}),
 	);
+	if ('reply' in sent) sent.reply.body = await withoutApiKey(context, sent.reply.body);
+	if ('refused' in sent) sent.refused = await withoutApiKey(context, sent.refused);
+	return sent;
 }
 
 /** Fetches an image without any credential (links are pre-signed and may live on any host). */
@@ -94,15 +99,16 @@ async function send(request: () => Promise<unknown>): Promise<Sent> {
 	}
 }
 
+// No error codes in these messages: n8n's NodeApiError replaces a message naming one with its own text.
 function describeFailure(error: { code?: string; message?: string; cause?: { code?: string } }): Sent {
 	const code = error.cause?.code ?? error.code ?? '';
 	if (code === 'ERR_CANCELED') return { lost: { message: 'the execution was stopped', code, mayHaveArrived: true } };
-	if (neverConnected.includes(code)) return { lost: { message: `could not connect (${code})`, code, mayHaveArrived: false } };
+	if (neverConnected.includes(code)) return { lost: { message: 'could not connect', code, mayHaveArrived: false } };
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
 		return { lost: { message: 'the request timed out without an answer', code, mayHaveArrived: true } };
 	}
 	if (brokeAfterConnecting.includes(code)) {
-		return { lost: { message: `the connection broke before an answer arrived (${code})`, code, mayHaveArrived: true } };
+		return { lost: { message: 'the connection broke before an answer arrived', code, mayHaveArrived: true } };
 	}
 	return { refused: String(error.message ?? error) };
 }
