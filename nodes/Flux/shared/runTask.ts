@@ -1,39 +1,26 @@
 import type {
 	DeclarativeRestApiSettings,
-	IBinaryData,
-	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { optionDefaults } from '../actions/common.properties';
 import { getResult } from '../actions/getResult.operation';
 import { generate } from '../actions/generate.operation';
 import type { FluxOperation } from '../actions/operation';
 import { replicatePredict } from '../actions/replicatePredict.operation';
-import { apiError } from './apiReply';
 import { fetchTask, readTaskOrFail, stopped, submitTask } from './cometApi';
-import { downloadImage } from './images';
 import { afterAllItemsChecked } from './inputGate';
-import { positiveNumber } from './prepareRequest';
+import { assertSucceeded, resultItems } from './resultItems';
+import { readSettings } from './settings';
 import { taskSlotsFor } from './taskSlots';
 import type { TaskState } from './taskState';
-import { outcomeOf, taskStatuses } from './taskStatus';
+import { outcomeOf } from './taskStatus';
 import { assertHttpBaseUrl } from './transport';
 import { waitForTask } from './waitForTask';
 
 const operations: Record<string, FluxOperation> = { generate, replicatePredict, getResult };
-
-interface RunSettings {
-	waitForCompletion: boolean;
-	downloadImages: boolean;
-	timeoutSeconds: number;
-	pollIntervalMs: number;
-	maxTasksInFlight: number;
-	binaryPropertyName: string;
-}
 
 /**
  * Runs one item's task with the request n8n's routing built from the node's properties:
@@ -108,62 +95,6 @@ async function settle<T>(check: () => Promise<T>): Promise<{ value: T } | { erro
 	} catch (error) {
 		return { error: error as Error };
 	}
-}
-
-function readSettings(context: IExecuteSingleFunctions): RunSettings {
-	const options = context.getNodeParameter('options', {}) as IDataObject;
-	const binaryPropertyName = String(options.binaryPropertyName ?? optionDefaults.binaryPropertyName).trim();
-	if (!binaryPropertyName) throw new NodeOperationError(context.getNode(), 'Put Output File in Field must not be empty');
-	return {
-		waitForCompletion: context.getNodeParameter('waitForCompletion', true) as boolean,
-		downloadImages: context.getNodeParameter('downloadImages', true) as boolean,
-		timeoutSeconds: positiveNumber(context, options.timeout ?? optionDefaults.timeout, 'Timeout (Seconds)'),
-		pollIntervalMs: positiveNumber(context, options.pollInterval ?? optionDefaults.pollInterval, 'Poll Interval (Seconds)', 3600) * 1000,
-		maxTasksInFlight: Math.floor(
-			positiveNumber(context, options.maxTasksInFlight ?? optionDefaults.maxTasksInFlight, 'Max Tasks in Flight', 1000),
-		),
-		binaryPropertyName,
-	};
-}
-
-function assertSucceeded(context: IExecuteSingleFunctions, task: TaskState) {
-	const outcome = outcomeOf(task.status);
-	if (outcome === 'succeeded') return;
-	const known = outcome && taskStatuses[task.status];
-	const reason = known ? known.reason : 'CometAPI reported a status this node does not know';
-	const status = (known && known.shownAs) || task.status;
-	const said = task.error ? `. CometAPI says: ${task.error}` : '';
-	throw apiError(context, undefined, `Task ${task.id} ended "${status}": ${reason}${said}`, task.raw);
-}
-
-async function resultItems(
-	context: IExecuteSingleFunctions,
-	task: TaskState,
-	settings: RunSettings,
-	limits: { deadline: number; signal?: AbortSignal },
-): Promise<INodeExecutionData[]> {
-	const pairedItem = { item: context.getItemIndex() };
-	const count = task.imageUrls.length;
-	// Links must be saved now whatever the remaining timeout: give downloads their own minute.
-	const downloadLimits = { ...limits, deadline: Math.max(limits.deadline, Date.now() + 60_000) };
-	return await Promise.all(
-		task.imageUrls.map(async (imageUrl, imageIndex) => {
-			const json: IDataObject = {
-				taskId: task.id,
-				status: task.status,
-				imageUrl,
-				imageIndex,
-				imageCount: count,
-				prompt: task.prompt ?? null,
-				seed: task.seed ?? null,
-				response: task.raw,
-			};
-			if (!settings.downloadImages) return { json, pairedItem };
-			const stem = count > 1 ? `${task.id}-${imageIndex + 1}` : task.id;
-			const binary: IBinaryData = await downloadImage(context, imageUrl, { taskId: task.id, stem }, downloadLimits);
-			return { json, binary: { [settings.binaryPropertyName]: binary }, pairedItem };
-		}),
-	);
 }
 
 function asNodeError(context: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {
