@@ -1,14 +1,24 @@
-// Runs a real n8n with this repo's package, until Ctrl-C (for `npm start`):
-//   node test/n8n/start.ts [--port=5678] [--fresh] [--no-build] [--user-folder=DIR]
-// Builds and packs the repo, installs the tarball into the user folder's community nodes
-// (default <repo>/.cache/n8n-user, kept between runs: workflows and credentials stay), starts
-// n8n on 127.0.0.1, sets up the owner and prints the URL and login.
+// `npm start`: a real n8n with this repo's package and the demo workflows, until Ctrl-C.
+//   node test/n8n/start.ts [--port=5678] [--fresh] [--no-build] [--user-folder=DIR] [--verbose]
+//
+// Builds and packs the repo, installs n8n into .cache/n8n on first use (later runs reuse it),
+// starts the CometAPI simulator (fixed ports 5690-5693, 3 s per image) unless COMETAPI_API_KEY is
+// set (then the credential points at https://api.cometapi.com, or COMETAPI_BASE_URL, with that
+// key), starts n8n on 127.0.0.1:5678 (or a free port) with the package installed from its
+// tarball, sets up the owner, creates the `cometApi` credential, imports the demo workflows of
+// test/n8n/workflows/ and prints the editor URL and login.
+//
+// Environment: COMETAPI_API_KEY, COMETAPI_BASE_URL, COMETAPI_DEMO_OUTPUT_DIR (where the demos
+// save images; default .cache/demo-output), COMETAPI_SIM_GENERATION_MS (default 3000).
+// The user folder (default .cache/n8n-user) is kept between runs: executions stay; the
+// credential and the demo workflows are imported again each start (same ids: updated in place).
 
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { repoRoot } from './install.ts';
-import { packProject, startN8n, type N8nServer } from './server.ts';
+import { PROMPT_MARKERS } from '../simulator/index.ts';
+import { startDemo, type Demo } from './demo.ts';
+import { N8N_VERSION, repoRoot } from './install.ts';
 
 function arg(name: string): string | undefined {
 	const a = process.argv.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
@@ -21,29 +31,79 @@ async function main(): Promise<void> {
 	const userFolder = arg('user-folder') ?? join(root, '.cache', 'n8n-user');
 	if (arg('fresh')) rmSync(userFolder, { recursive: true, force: true });
 	const port = arg('port') ? Number(arg('port')) : undefined;
+	const outputDir = process.env.COMETAPI_DEMO_OUTPUT_DIR || join(root, '.cache', 'demo-output');
+	const realApiKey = process.env.COMETAPI_API_KEY || undefined;
+	const generationMs = Number(process.env.COMETAPI_SIM_GENERATION_MS || 3000);
 
-	let server: N8nServer | undefined;
+	let demo: Demo | undefined;
 	let stopping = false;
 	const shutdown = async (): Promise<void> => {
 		if (stopping) return;
 		stopping = true;
-		process.stderr.write('\n[n8n] stopping ...\n');
-		await server?.stop();
+		process.stderr.write('\n[start] stopping n8n and the simulator ...\n');
+		await demo?.stop();
 		process.exit(0);
 	};
-	// Registered before startN8n, so server.ts leaves these signals to us.
+	// Registered before n8n starts, so server.ts leaves these signals to us.
 	process.on('SIGINT', () => void shutdown());
 	process.on('SIGTERM', () => void shutdown());
 
-	process.stderr.write(`[n8n] ${arg('no-build') ? 'packing' : 'building and packing'} ${root} ...\n`);
-	const tarball = await packProject({ build: !arg('no-build'), root });
-	server = await startN8n({ userFolder, port, packageTarball: tarball, verbose: !!arg('verbose') });
+	const t0 = Date.now();
+	demo = await startDemo({
+		userFolder,
+		outputDir,
+		port,
+		generationMs,
+		simulatorPorts: { api: 5690, polling: 5691, images: 5692, replicateUrls: 5693 },
+		realApiKey,
+		realApiUrl: process.env.COMETAPI_BASE_URL || undefined,
+		build: !arg('no-build'),
+		verbose: !!arg('verbose'),
+		log: (line) => process.stderr.write(`[start] ${line}\n`),
+	});
+	const { n8n, simulator, workflows } = demo;
+	const first = workflows.generate;
+	const api = simulator
+		? `CometAPI simulator on ${simulator.url} (key ${simulator.apiKey}; ${simulator.options.generationMs / 1000} s per image; no network, no cost)
+            prompt markers for failures: ${PROMPT_MARKERS.join(' ')}`
+		: `the real CometAPI at ${demo.credential.baseUrl} with your COMETAPI_API_KEY (every image is billed)`;
 	console.log(`
-n8n is running with n8n-nodes-cometapi:
-  URL:      ${server.url}
-  login:    ${server.email} / ${server.password}
-  data:     ${userFolder}/.n8n  (log: ${userFolder}/n8n.log)
-Ctrl-C stops it.`);
+n8n ${N8N_VERSION} is running with n8n-nodes-cometapi (ready in ${((Date.now() - t0) / 1000).toFixed(0)} s)
+
+  Editor:   ${n8n.url}
+  Login:    ${n8n.email}  /  ${n8n.password}
+  API:      ${api}
+  Images:   the demos save files to ${demo.outputDir}
+
+  Demo workflows (Overview page, or open directly):
+${Object.values(workflows)
+	.map((w) => `    ${w.name.padEnd(46)} ${n8n.url}/workflow/${w.id}`)
+	.join('\n')}
+
+  Try it: open "${first.name}", click "Execute workflow",
+  then double-click the CometAPI Flux node to see the image (Output > Binary) and its settings.
+  Credential "${demo.credential.name}" (Overview > Credentials) holds the API key and base URL.
+
+  n8n data: ${userFolder}/.n8n   log: ${userFolder}/n8n.log
+Ctrl-C stops n8n and the simulator.`);
+
+	// Show what the simulator is asked (submits, downloads, webhooks; not the status polls).
+	if (simulator) {
+		let printed = 0;
+		let delivered = 0;
+		setInterval(() => {
+			for (; printed < simulator.requests.length; printed++) {
+				const r = simulator.requests[printed];
+				if (r.method === 'GET' && /get_result|predictions\//.test(r.path)) continue;
+				const prompt = (r.body as { prompt?: string } | undefined)?.prompt;
+				console.log(`[cometapi-sim] ${r.method} ${r.path}${prompt ? `  "${prompt.slice(0, 60)}"` : ''}`);
+			}
+			for (; delivered < simulator.webhookDeliveries.length; delivered++) {
+				const d = simulator.webhookDeliveries[delivered];
+				console.log(`[cometapi-sim] webhook for task ${d.taskId} -> ${d.status ?? d.error}`);
+			}
+		}, 250);
+	}
 	await new Promise(() => {}); // until a signal
 }
 

@@ -2,12 +2,14 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { WebhookDelivery } from './types.ts';
 
-const RETRY_DELAY_MS = 200;
+// Like real webhook senders, retry a few times with growing delays: a receiver such as n8n's Wait
+// node answers 409 until its execution is parked, which may be just after a fast task ends.
+const RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000];
 const TIMEOUT_MS = 10_000;
 
 /**
- * POSTs the task's final result to its webhook_url, retrying once on failure. Only the secret the
- * user chose goes along (X-Webhook-Secret), never the API key.
+ * POSTs the task's final result to its webhook_url, retrying on errors, 409 and 5xx. Only the
+ * secret the user chose goes along (X-Webhook-Secret), never the API key.
  */
 export async function deliverWebhook(
 	taskId: string,
@@ -24,11 +26,13 @@ export async function deliverWebhook(
 		'user-agent': 'cometapi-simulator-webhook/1.0',
 	};
 	if (secret !== undefined) headers['x-webhook-secret'] = secret;
-	for (let attempt = 1; attempt <= 2; attempt++) {
+	for (let attempt = 1; ; attempt++) {
 		const result = await post(url, headers, body);
 		record({ taskId, url, attempt, ...result, at: Date.now() });
-		if (result.status !== undefined && result.status < 300) return;
-		if (attempt === 1) await new Promise<void>((resolve) => later(RETRY_DELAY_MS, resolve));
+		const worthRetrying = result.status === undefined || result.status === 409 || result.status >= 500;
+		const delay = RETRY_DELAYS_MS[attempt - 1];
+		if ((result.status !== undefined && result.status < 300) || !worthRetrying || delay === undefined) return;
+		await new Promise<void>((resolve) => later(delay, resolve));
 	}
 }
 

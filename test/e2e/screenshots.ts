@@ -1,0 +1,209 @@
+// Screenshots of the node in the real n8n editor, with checks of what the editor shows:
+//   npm run screenshots            (starts its own n8n + simulator; writes test/e2e/screenshots/*.png)
+//   N8N_URL=http://127.0.0.1:5678 npm run screenshots   (uses a running `npm start` instead)
+// Needs Debian's chromium (`apt-get install -y chromium`), driven by playwright-core.
+// The E2E run (test/e2e/run.ts) calls takeScreenshots() too, into .cache/e2e/screenshots.
+//
+// In the browser: sign in, open demo workflow 1, click "Execute workflow" and wait for it to
+// finish, open the CometAPI Flux node, check its panel (Model "FLUX.1 [dev]", the Prompt, the
+// image in the output pane), open "Add Field" of Additional Fields and check flux-dev's fields
+// are offered (Steps, Guidance; not Aspect Ratio), then switch the model to FLUX 1.1 [pro] Ultra
+// and check the offer changes (Aspect Ratio; not Steps).
+
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-sync',
+];
+
+export interface ScreenshotOptions {
+	url: string;
+	email: string;
+	password: string;
+	/** Demo workflow 1 (Generate an image and save it). */
+	workflowId: string;
+	outDir: string;
+	log?: (line: string) => void;
+}
+
+export interface UiCheck {
+	name: string;
+	ok: boolean;
+	detail?: unknown;
+}
+
+export interface ScreenshotResult {
+	files: Array<{ path: string; bytes: number }>;
+	checks: UiCheck[];
+}
+
+export function chromiumInstalled(): boolean {
+	return existsSync(CHROMIUM);
+}
+
+const FLUX_NODE = 'CometAPI Flux';
+
+async function addFieldChoices(page: Page): Promise<string[]> {
+	const add = page.locator('[data-test-id=collection-parameter-add]:has(input[placeholder="Add Field"])');
+	await add.click();
+	const options = page.locator('[data-test-id=collection-parameter-option]:visible');
+	await options.first().waitFor({ timeout: 10_000 });
+	await page.waitForTimeout(600); // the dropdown fades in
+	return (await options.allTextContents()).map((t) => t.trim());
+}
+
+/** Closes n8n's "Workflow executed successfully" toasts, so they don't cover the picture. */
+async function closeToasts(page: Page): Promise<void> {
+	await page.locator('.el-notification').first().waitFor({ timeout: 5000 }).catch(() => {});
+	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) {
+		await close.click().catch(() => {});
+	}
+	await page.locator('.el-notification').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
+}
+
+export async function takeScreenshots(opts: ScreenshotOptions): Promise<ScreenshotResult> {
+	const log = opts.log ?? ((line: string) => process.stderr.write(`[screenshots] ${line}\n`));
+	const { chromium } = await import('playwright-core');
+	mkdirSync(opts.outDir, { recursive: true });
+	const checks: UiCheck[] = [];
+	const files: ScreenshotResult['files'] = [];
+	const check = (name: string, ok: boolean, detail?: unknown): void => {
+		checks.push({ name, ok, detail });
+	};
+	const shoot = async (page: Page, name: string): Promise<void> => {
+		const path = join(opts.outDir, name);
+		await page.screenshot({ path });
+		const bytes = statSync(path).size;
+		files.push({ path, bytes });
+		log(`${path} (${(bytes / 1024).toFixed(0)} KB)`);
+	};
+
+	const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+	try {
+		const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+		page.setDefaultTimeout(30_000);
+
+		await page.goto(`${opts.url}/signin`);
+		await page.fill('input[name=emailOrLdapLoginId]', opts.email);
+		await page.fill('input[name=password]', opts.password);
+		await page.click('[data-test-id=form-submit-button]');
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+		check('signed in as the owner', true);
+
+		await page.goto(`${opts.url}/workflow/${opts.workflowId}`);
+		const fluxOnCanvas = page.locator(`[data-test-id=canvas-node][data-node-name="${FLUX_NODE}"]`);
+		await fluxOnCanvas.waitFor();
+		// n8n 2.x locks a workflow to one editing tab; an earlier run's tab may still hold it.
+		const editHere = page.getByRole('button', { name: 'Edit here' });
+		await editHere.waitFor({ timeout: 2500 }).then(
+			() => editHere.click(),
+			() => {},
+		);
+		check('demo workflow 1 shows the CometAPI Flux node', (await fluxOnCanvas.textContent())?.includes('Generate: flux-dev') ?? false, await fluxOnCanvas.textContent());
+
+		// Run it from the editor, as a user would.
+		await page.click('[data-test-id=execute-workflow-button]');
+		const lastDone = page.locator('[data-test-id=canvas-node][data-node-name="Save to Disk"] [data-test-id=canvas-node-status-success]');
+		await lastDone.waitFor({ timeout: 60_000 });
+		check('"Execute workflow" runs demo 1 to the end (all nodes green)', (await page.locator('[data-test-id=canvas-node-status-success]').count()) === 3);
+		await closeToasts(page);
+		await page.mouse.move(5, 400); // no hover toolbar in the picture
+		await page.waitForTimeout(800); // let the canvas settle (edge colours, button state)
+		await shoot(page, '1-canvas.png');
+
+		// The node's panel.
+		await fluxOnCanvas.dblclick();
+		const ndv = page.locator('[data-test-id=ndv]');
+		await ndv.waitFor();
+		const model = await page.locator('[data-test-id=parameter-input-model] input').inputValue();
+		check('node panel: Model shows FLUX.1 [dev]', model === 'FLUX.1 [dev]', model);
+		const prompt = page.locator('[data-test-id=parameter-input-prompt] textarea');
+		check('node panel: Prompt field with the demo prompt', (await prompt.count()) === 1 && (await prompt.inputValue()).startsWith('A lighthouse'), await prompt.count());
+		const labels = (await page.locator('[data-test-id=node-parameters] [data-test-id=input-label]').allTextContents()).map((t) => t.trim());
+		const credential = await page.locator('[data-test-id=node-credentials-select] input').first().inputValue().catch(() => '');
+		check('node panel: Credential shows "CometAPI (demo)"', credential === 'CometAPI (demo)', credential);
+		for (const want of ['Operation', 'Model', 'Prompt', 'Width', 'Height', 'Output Format', 'Wait for Completion', 'Download Images']) {
+			check(`node panel: shows "${want}"`, labels.some((l) => l.startsWith(want)), labels);
+		}
+		const binary = page.locator('[data-test-id=output-panel] [data-test-id=ndv-binary-data_0]');
+		check('node panel: output pane holds the image as binary data (image/png)', (await binary.count()) === 1 && ((await binary.textContent()) ?? '').includes('image/png'), await binary.textContent().catch(() => null));
+		await closeToasts(page);
+		await shoot(page, '2-node-panel.png');
+
+		// Additional Fields offered for flux-dev.
+		const devChoices = await addFieldChoices(page);
+		check('Additional Fields (flux-dev): offers Steps and Guidance', devChoices.includes('Steps') && devChoices.includes('Guidance'), devChoices);
+		check('Additional Fields (flux-dev): no Aspect Ratio (flux-dev takes width/height)', !devChoices.includes('Aspect Ratio'), devChoices);
+		check('Additional Fields (flux-dev): fields already set are not offered again', !devChoices.includes('Width'), devChoices);
+		await shoot(page, '3-additional-fields.png');
+		await page.keyboard.press('Escape');
+
+		// Another model, other fields (not saved).
+		await page.locator('[data-test-id=parameter-input-model]').click();
+		await page.locator('.el-select-dropdown__item:visible', { hasText: 'FLUX 1.1 [pro] Ultra' }).first().click();
+		const modelInput = page.locator('[data-test-id=parameter-input-model] input');
+		for (let i = 0; i < 50 && (await modelInput.inputValue()) !== 'FLUX 1.1 [pro] Ultra'; i++) await page.waitForTimeout(100);
+		const ultraChoices = await addFieldChoices(page);
+		check('Additional Fields (flux-pro-1.1-ultra): offers Aspect Ratio and Raw, not Steps', ultraChoices.includes('Aspect Ratio') && ultraChoices.includes('Raw') && !ultraChoices.includes('Steps'), ultraChoices);
+		await page.keyboard.press('Escape');
+	} catch (e) {
+		check('editor walk-through finished', false, e instanceof Error ? e.message.split('\n')[0] : String(e));
+	} finally {
+		await browser.close();
+	}
+	for (const f of files) check(`screenshot ${f.path.split('/').pop()} < 300 KB`, f.bytes < 300 * 1024, f.bytes);
+	return { files, checks };
+}
+
+// `npm run screenshots`
+if (process.argv[1] && /[\\/]screenshots\.ts$/.test(process.argv[1])) {
+	const main = async (): Promise<number> => {
+		if (!chromiumInstalled()) {
+			console.error(`chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`);
+			return 2;
+		}
+		const { DEMO_FILES, loadWorkflow, startDemo } = await import('../n8n/demo.ts');
+		const { OWNER_EMAIL, OWNER_PASSWORD } = await import('../n8n/server.ts');
+		const { repoRoot } = await import('../n8n/install.ts');
+		const workflowId = String(loadWorkflow(DEMO_FILES.generate, '/').id);
+		let stop = async (): Promise<void> => {};
+		let url = process.env.N8N_URL;
+		if (!url) {
+			const root = join(repoRoot(), '.cache', 'screenshots');
+			const demo = await startDemo({ userFolder: join(root, 'user'), outputDir: join(root, 'output'), generationMs: 1500 });
+			url = demo.n8n.url;
+			stop = demo.stop;
+		}
+		try {
+			const result = await takeScreenshots({ url, email: OWNER_EMAIL, password: OWNER_PASSWORD, workflowId, outDir: join(repoRoot(), 'test', 'e2e', 'screenshots') });
+			let failed = 0;
+			for (const c of result.checks) {
+				if (!c.ok) failed++;
+				console.log(`${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${JSON.stringify(c.detail)}`}`);
+			}
+			console.log(`${result.checks.length - failed} passed, ${failed} failed`);
+			return failed ? 1 : 0;
+		} finally {
+			await stop();
+		}
+	};
+	main().then(
+		(code) => process.exit(code),
+		(e) => {
+			console.error(e);
+			process.exit(1);
+		},
+	);
+}
