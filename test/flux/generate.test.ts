@@ -5,11 +5,10 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { binaryBuffer } from '../harness/index.ts';
-import { startSimulator, type Simulator } from '../simulator/index.ts';
+import type { Simulator } from '../simulator/index.ts';
 import {
 	apiRequests,
-	assertKeyStaysOnApi,
-	bodiesSent,
+		bodiesSent,
 	expectBinaryMatchesImage,
 	fetchBytes,
 	fluxRun,
@@ -19,22 +18,11 @@ import {
 	requestsTo,
 	SAMPLE_INPUT_BYTES,
 	submitsSent,
+	useSimulator,
 } from './helpers.ts';
 
 let sim: Simulator;
-
-beforeAll(async () => {
-	sim = await startSimulator({ generationMs: 150 });
-});
-
-afterEach(() => {
-	assertKeyStaysOnApi(sim);
-	sim.reset();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
+useSimulator({ generationMs: 150 }, (started) => (sim = started));
 
 const IMG = 'https://example.com/in.png';
 

@@ -4,30 +4,18 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { startSimulator, type Simulator } from '../simulator/index.ts';
+import type { Simulator } from '../simulator/index.ts';
 import {
 	apiRequests,
-	assertKeyStaysOnApi,
-	expectBinaryMatchesImage,
+		expectBinaryMatchesImage,
 	fluxRun,
 	fluxRunOk,
 	requestsTo,
+	useSimulator,
 } from './helpers.ts';
 
 let sim: Simulator;
-
-beforeAll(async () => {
-	sim = await startSimulator({ generationMs: 150 });
-});
-
-afterEach(() => {
-	assertKeyStaysOnApi(sim);
-	sim.reset();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
+useSimulator({ generationMs: 150 }, (started) => (sim = started));
 
 /** Submits BFL tasks without waiting, one per prompt; returns the submit outputs. */
 async function submitBflWithoutWaiting(prompts: string[], model = 'flux-dev'): Promise<INodeExecutionData[]> {

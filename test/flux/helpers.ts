@@ -16,7 +16,7 @@ import { request } from 'undici';
 
 import { Flux } from '../../nodes/Flux/Flux.node';
 import { binaryBuffer, runNode, type RunNodeOptions, type RunNodeResult } from '../harness/index.ts';
-import type { LoggedRequest, Origin, Simulator } from '../simulator/index.ts';
+import { startSimulator, type LoggedRequest, type Origin, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
 
 export type { RunNodeResult };
 
@@ -184,4 +184,23 @@ export const SAMPLE_INPUT_BYTES = Buffer.concat([
 /** Resolves after `ms` milliseconds. */
 export async function delay(ms: number): Promise<void> {
 	await new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Starts a simulator for the test file and hands it to `receive`; after each test checks that the
+ * API key stayed on the API origin, then resets the simulator.
+ */
+export function useSimulator(options: SimulatorOptions, receive: (sim: Simulator) => void): void {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulator(options);
+		receive(sim);
+	});
+	afterEach(() => {
+		assertKeyStaysOnApi(sim);
+		sim.reset();
+	});
+	afterAll(async () => {
+		await sim.close();
+	});
 }

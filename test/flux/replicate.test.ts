@@ -5,35 +5,23 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { startSimulator, type Simulator } from '../simulator/index.ts';
+import type { Simulator } from '../simulator/index.ts';
 import {
 	apiRequests,
-	assertKeyStaysOnApi,
-	bodiesSent,
+		bodiesSent,
 	expectBinaryMatchesImage,
 	fluxRunOk,
 	headerOf,
 	itemWithBinary,
 	requestsTo,
 	SAMPLE_INPUT_BYTES,
+	useSimulator,
 } from './helpers.ts';
 
 const PREDICTIONS = '/replicate/v1/predictions';
 
 let sim: Simulator;
-
-beforeAll(async () => {
-	sim = await startSimulator({ generationMs: 150 });
-});
-
-afterEach(() => {
-	assertKeyStaysOnApi(sim);
-	sim.reset();
-});
-
-afterAll(async () => {
-	await sim.close();
-});
+useSimulator({ generationMs: 150 }, (started) => (sim = started));
 
 interface ModelCase {
 	name: string;
