@@ -35,6 +35,16 @@ beforeEach(() => sim.reset());
 const run = (params = generateParams(), extra: { continueOnFail?: boolean; items?: ReturnType<typeof items> } = {}) =>
 	runFlux({ parameters: params, credentials: credentials(sim.url), ...extra });
 
+/** The run delivered its single image, from exactly one submit. */
+async function expectOneImageFromOneSubmit(result: Awaited<ReturnType<typeof run>>) {
+	expect(result.error).toBeUndefined();
+	expect(result.status).toBe('success');
+	expect(result.items).toHaveLength(1);
+	expect(result.items[0].json.status).toBe('Ready');
+	await expectImageBytes(result.items[0]);
+	expect(count(sim, 'submit')).toBe(1);
+}
+
 /** Timers may fire a few ms early relative to the simulator's clock. */
 const EARLY = 15;
 /** Room for a busy machine on upper bounds. */
@@ -81,13 +91,7 @@ describe('polling: temporary faults are retried and the task completes', () => {
 		sim.inject(fault);
 		const result = await run();
 
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('success');
-		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.status).toBe('Ready');
-		await expectImageBytes(result.items[0]);
-
-		expect(count(sim, 'submit')).toBe(1);
+		await expectOneImageFromOneSubmit(result);
 		const polls = requestsOf(sim, 'get_result');
 		// The faulted poll, its retry, and maybe more until Ready.
 		expect(polls.length).toBeGreaterThanOrEqual(2);
@@ -100,13 +104,7 @@ describe('polling: temporary faults are retried and the task completes', () => {
 		sim.inject({ ...fault, times: 2 });
 		const result = await run();
 
-		expect(result.error).toBeUndefined();
-		expect(result.status).toBe('success');
-		expect(result.items).toHaveLength(1);
-		expect(result.items[0].json.status).toBe('Ready');
-		await expectImageBytes(result.items[0]);
-
-		expect(count(sim, 'submit')).toBe(1);
+		await expectOneImageFromOneSubmit(result);
 		const polls = requestsOf(sim, 'get_result');
 		// Two faulted polls, each retried, then at least one good answer.
 		expect(polls.length).toBeGreaterThanOrEqual(3);
