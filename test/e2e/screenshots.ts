@@ -131,7 +131,10 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		check('node panel: Model shows FLUX.1 [dev]', model === 'FLUX.1 [dev]', model);
 		const prompt = page.locator('[data-test-id=parameter-input-prompt] textarea');
 		check('node panel: Prompt field with the demo prompt', (await prompt.count()) === 1 && (await prompt.inputValue()).startsWith('A lighthouse'), await prompt.count());
-		const labels = (await page.locator('[data-test-id=node-parameters] [data-test-id=input-label]').allTextContents()).map((t) => t.trim());
+		// The Additional Fields' entries render a moment after the panel: wait for the last of them.
+		const inputLabels = page.locator('[data-test-id=node-parameters] [data-test-id=input-label]');
+		await inputLabels.filter({ hasText: 'Output Format' }).first().waitFor({ timeout: 10_000 }).catch(() => {});
+		const labels = (await inputLabels.allTextContents()).map((t) => t.trim());
 		const credential = await page.locator('[data-test-id=node-credentials-select] input').first().inputValue().catch(() => '');
 		check('node panel: Credential shows "CometAPI (demo)"', credential === 'CometAPI (demo)', credential);
 		for (const want of ['Operation', 'Model', 'Prompt', 'Width', 'Height', 'Output Format', 'Wait for Completion', 'Download Images']) {
