@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteSingleFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+
+import { apiError } from './errors';
 
 import type { Reply } from './transport';
 import type { Attempt } from './retry';
@@ -66,20 +67,4 @@ export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, sta
 
 function failWith(context: IExecuteSingleFunctions, statusCode: number, message: string, body: unknown, description?: string): never {
 	throw apiError(context, statusCode, message, body, description);
-}
-
-export function apiError(
-	context: IExecuteSingleFunctions,
-	statusCode: number | undefined,
-	message: string,
-	body?: unknown,
-	description?: string,
-): NodeApiError {
-	const response: JsonObject = { message, ...(isObject(body) ? { body: body as JsonObject } : {}) };
-	return new NodeApiError(context.getNode(), response, {
-		message,
-		description,
-		httpCode: statusCode === undefined ? undefined : String(statusCode),
-		itemIndex: context.getItemIndex(),
-	});
 }

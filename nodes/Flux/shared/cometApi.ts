@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import { apiError, readApiReply } from './apiReply';
+import { readApiReply } from './apiReply';
+import { apiError, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
-import { retryTransient } from './retry';
+import { retryIfLost, retryTransient } from './retry';
 import type { TaskState } from './taskState';
 import { readTask } from './taskState';
 import type { LostRequest } from './transport';
@@ -25,10 +25,6 @@ export interface Submission {
 	headers?: IDataObject;
 	timeoutMs: number;
 	allowedDomains?: string;
-}
-
-export function stopped(context: IExecuteSingleFunctions) {
-	return new NodeOperationError(context.getNode(), 'The execution was stopped', { itemIndex: context.getItemIndex() });
 }
 
 const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =>
@@ -61,12 +57,6 @@ export async function submitTask(
 	return await retryTransient(attempt, limits, submitGaveUp(context));
 }
 
-export function notSent(context: IExecuteSingleFunctions, reason: string) {
-	return new NodeOperationError(context.getNode(), `The request was not sent: ${reason}`, {
-		itemIndex: context.getItemIndex(),
-	});
-}
-
 function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
 	return apiError(
 		context,
@@ -89,11 +79,7 @@ export async function fetchTask(
 		// A poll that hangs must not hold the item past the overall timeout.
 		const timeoutMs = Math.max(1000, Math.min(POLL_TIMEOUT_MS, limits.deadline - Date.now()));
 		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs });
-		if ('refused' in sent) throw notSent(context, sent.refused);
-		if ('lost' in sent) {
-			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
-			return { retry: sent.lost.message };
-		}
+		if (!('reply' in sent)) return retryIfLost(context, sent);
 		if (sent.reply.statusCode === 404 && format === 'replicate') return { done: notFound(id) };
 		const read = readApiReply(context, sent.reply, 'poll');
 		return 'done' in read ? { done: readTaskOrFail(context, format, read.done, id) } : read;

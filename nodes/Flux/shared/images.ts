@@ -1,9 +1,8 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import { apiError } from './apiReply';
-import { notSent, stopped } from './cometApi';
+import { apiError } from './errors';
 import type { Attempt, RetryLimits } from './retry';
-import { retryAfterMs, retryTransient } from './retry';
+import { retryAfterMs, retryIfLost, retryTransient } from './retry';
 import type { Reply } from './transport';
 import { requestImage } from './transport';
 
@@ -28,11 +27,7 @@ export async function downloadImage(
 ): Promise<IBinaryData> {
 	const attempt = async (): Promise<Attempt<Reply>> => {
 		const sent = await requestImage(context, url, DOWNLOAD_TIMEOUT_MS);
-		if ('refused' in sent) throw notSent(context, sent.refused);
-		if ('lost' in sent) {
-			if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
-			return { retry: `the image download ${sent.lost.message}` };
-		}
+		if (!('reply' in sent)) return retryIfLost(context, sent, 'the image download: ');
 		const { statusCode, headers } = sent.reply;
 		if (statusCode === 429 || statusCode >= 500) {
 			return { retry: `the image host answered ${statusCode}`, retryAfterMs: retryAfterMs(headers) };

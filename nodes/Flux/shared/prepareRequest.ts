@@ -1,13 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
-import { jsonParse, NodeOperationError } from 'n8n-workflow';
+import { jsonParse } from 'n8n-workflow';
 
 import { fieldInfo, fieldsOf, findModel, type ApiFormatName } from '../catalogue';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
-
-export function invalid(context: IExecuteSingleFunctions, message: string, description?: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, { itemIndex: context.getItemIndex(), description });
-}
+import { invalid } from './errors';
 
 /** The model ID the user chose, or typed under "Other". */
 export function chosenModel(context: IExecuteSingleFunctions): string {

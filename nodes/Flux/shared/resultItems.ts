@@ -1,6 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { apiError } from './apiReply';
+import { apiError } from './errors';
 import { downloadImage } from './images';
 import type { RunSettings } from './settings';
 import type { TaskState } from './taskState';

@@ -1,5 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
+
+import { notSent, stopped } from './errors';
+import type { Sent } from './transport';
 
 /** The result of one attempt: a value, or a temporary fault worth another try. */
 export type Attempt<T> = { done: T } | { retry: string; retryAfterMs?: number };
@@ -39,4 +42,18 @@ export async function retryTransient<T>(
 		if (Date.now() + delay > limits.deadline) throw giveUp(result.retry);
 		await sleep(delay, limits.signal);
 	}
+}
+
+/**
+ * For a request that is safe to repeat (a poll, a download) that got no answer: try again, unless
+ * the execution was stopped or n8n refused to send it.
+ */
+export function retryIfLost(
+	context: IExecuteSingleFunctions,
+	sent: Exclude<Sent, { reply: unknown }>,
+	what = '',
+): Attempt<never> {
+	if ('refused' in sent) throw notSent(context, sent.refused);
+	if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
+	return { retry: `${what}${sent.lost.message}` };
 }

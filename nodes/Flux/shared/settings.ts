@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { optionDefaults } from '../actions/common.properties';
-import { invalid, positiveNumber } from './prepareRequest';
+import { invalid } from './errors';
+import { positiveNumber } from './prepareRequest';
 
 export interface RunSettings {
 	waitForCompletion: boolean;
