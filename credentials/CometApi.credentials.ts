@@ -7,13 +7,20 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * The credential's base URL, normalized, as an n8n expression (`$credentials` in scope): trailing
- * slashes and a trailing `/v1` are dropped, so `https://api.cometapi.com`, `.../` and `.../v1/`
- * all give `https://api.cometapi.com`. Anything that is not an http(s) URL (`ftp://...`,
- * `javascript:...`, empty) is refused: with n8n's default expression engine (`vm`) the expression
- * fails with "The CometAPI base URL must start with http:// or https://"; with the legacy
- * engine it resolves to nothing and the request fails as an invalid URL. Either way no request
- * leaves n8n. Nodes use it as `requestDefaults.baseURL`.
+ * The credential's base URL, normalized: trailing slashes and a trailing `/v1` are dropped, so
+ * `https://api.cometapi.com`, `.../` and `.../v1/` all give `https://api.cometapi.com`. Anything
+ * that is not an http(s) URL (`ftp://...`, `javascript:...`, empty) gives undefined.
+ */
+export function cometApiBaseUrl(baseUrl: unknown): string | undefined {
+	const url = String(baseUrl ?? '').trim().replace(/\/+$/, '').replace(/\/v1$/i, '').replace(/\/+$/, '');
+	return /^https?:\/\/[^/?#\s]/i.test(url) ? url : undefined;
+}
+
+/**
+ * {@link cometApiBaseUrl} as an n8n expression (`$credentials` in scope), for the credential's
+ * test request. A URL that is not http(s) fails the expression with "The CometAPI base URL must
+ * start with http:// or https://" (n8n's default `vm` engine; the legacy engine resolves it to
+ * nothing and the request fails as an invalid URL). Either way no request leaves n8n.
  */
 export const cometApiBaseUrlExpression =
 	"={{ (() => { const url = String($credentials.baseUrl ?? '').trim().replace(/\\/+$/, '').replace(/\\/v1$/i, '').replace(/\\/+$/, ''); if (/^https?:\\/\\/[^\\/?#\\s]/i.test(url)) { return url; } const error = new Error('The CometAPI base URL must start with http:// or https://'); error.name = 'ExpressionError'; throw error; })() }}";

@@ -1,6 +1,6 @@
 import { Expression } from 'n8n-workflow';
 
-import { CometApi, cometApiBaseUrlExpression } from '../credentials/CometApi.credentials.ts';
+import { CometApi, cometApiBaseUrl, cometApiBaseUrlExpression } from '../credentials/CometApi.credentials.ts';
 import { expressionEngineInUse, testCredential } from './harness/index.ts';
 import { startSimulator, type Simulator } from './simulator/index.ts';
 
@@ -83,6 +83,16 @@ describe('cometApi credential', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toBe('The CometAPI base URL must start with http:// or https://');
 		expect(sim.requests).toHaveLength(0);
+	});
+
+	test('the node normalizes the Base URL as the test request does', () => {
+		for (const url of ['https://x.test', 'https://x.test/', 'https://x.test/v1', ' https://x.test//v1// ']) {
+			expect(cometApiBaseUrl(url)).toBe('https://x.test');
+		}
+		expect(cometApiBaseUrl('http://127.0.0.1:8080/proxy/v1/')).toBe('http://127.0.0.1:8080/proxy');
+		for (const url of ['ftp://127.0.0.1', 'javascript:alert(1)', '127.0.0.1:8080', 'file:///etc/passwd', 'http://', '', undefined]) {
+			expect(cometApiBaseUrl(url)).toBeUndefined();
+		}
 	});
 
 	test('with the legacy expression engine a bad base URL is still refused (invalid URL)', async () => {

@@ -2,11 +2,11 @@ import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { commonProperties } from './actions/common.properties';
-import { generateDescription } from './actions/generate.operation';
+import { generateFields, generateModel } from './actions/generate.operation';
 import { getResultDescription } from './actions/getResult.operation';
-import { replicatePredictDescription } from './actions/replicatePredict.operation';
+import { promptProperty } from './actions/modelAndPrompt.properties';
+import { replicatePredictFields, replicatePredictModel } from './actions/replicatePredict.operation';
 import { runTask } from './shared/runTask';
-import { cometApiBaseUrlExpression } from '../../credentials/CometApi.credentials';
 import { CREDENTIAL_TYPE } from './shared/credential';
 
 /** Routing builds each item's request from the properties; runTask sends it, waits and downloads. */
@@ -27,8 +27,9 @@ export class Flux implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		// No baseURL: runTask takes it from the item's credential. n8n's routing would evaluate a
+		// baseURL expression twice per item, the largest part of its cost before the first request.
 		requestDefaults: {
-			baseURL: cometApiBaseUrlExpression,
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		},
 		hints: [
@@ -72,8 +73,12 @@ export class Flux implements INodeType {
 					},
 				],
 			},
-			...generateDescription,
-			...replicatePredictDescription,
+			// The editor shows them in this order: model, prompt, the model's Additional Fields.
+			...generateModel,
+			...replicatePredictModel,
+			promptProperty,
+			generateFields,
+			replicatePredictFields,
 			...getResultDescription,
 			...commonProperties,
 		],

@@ -353,6 +353,17 @@ describe('generate: output items', () => {
 		expect(Number.isInteger(result.items[0].json.seed)).toBe(true);
 	});
 
+	test.each([`/`, `/v1`, `//v1//`, `/v1/  `])('a credential Base URL ending in %j reaches the same routes', async (suffix) => {
+		const result = await fluxRunOk(
+			sim,
+			{ operation: 'generate', model: 'flux-dev', prompt: 'a lighthouse' },
+			{ credentials: { cometApi: { apiKey: sim.apiKey, baseUrl: `${sim.url}${suffix}` } } },
+		);
+		expect(result.items).toHaveLength(1);
+		expect(submitsSent(sim).map((r) => r.path)).toEqual(['/flux/v1/flux-dev']);
+		expect(apiRequests(sim, { method: 'GET' }).map((r) => r.path)).toContain('/flux/v1/get_result');
+	});
+
 	test('waitForCompletion false: the submit answer as is, nothing polled or downloaded', async () => {
 		sim.configure({ generationMs: 2000 });
 		const result = await fluxRunOk(sim, {

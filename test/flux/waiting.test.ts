@@ -1,5 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
+import { nextPollDelay } from '../../nodes/Flux/shared/waitForTask';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { delay, isPoll, isSubmit, items, runFlux } from './run.ts';
 
@@ -231,6 +232,33 @@ describe('stop (the editor\'s Stop button)', () => {
 		expect(run.status).toBe('canceled');
 		await expectNoMoreRequests(run);
 		expect(run.requestsSinceStart().filter(isPoll).length).toBeGreaterThan(0);
+	});
+});
+
+describe('progress', () => {
+	test('the next poll comes when the progress rate says the task ends, plus a small margin', () => {
+		const created = { at: 10_000, progress: 0 };
+		// Half done 1 s after it was created: ends at 11 000 + 1 000.
+		expect(nextPollDelay(created, { at: 11_000, progress: 0.5 }, 11_010, 5000)).toBe(1015);
+		// Never later than the interval, never sooner than 50 ms.
+		expect(nextPollDelay(created, { at: 11_000, progress: 0.5 }, 11_010, 400)).toBe(400);
+		expect(nextPollDelay(created, { at: 11_000, progress: 0.99 }, 11_010, 5000)).toBe(50);
+		// Without two samples of rising progress: the interval.
+		expect(nextPollDelay(undefined, { at: 11_000, progress: 0.5 }, 11_010, 700)).toBe(700);
+		expect(nextPollDelay(created, undefined, 11_010, 700)).toBe(700);
+		expect(nextPollDelay({ at: 10_500, progress: 0.5 }, { at: 11_000, progress: 0.5 }, 11_010, 700)).toBe(700);
+	});
+
+	test('a 1.5 s task polled every second: the second poll, timed by the progress, finds it done', async () => {
+		sim.configure({ generationMs: 1500 });
+		const run = await runFlux(sim, bfl('a lighthouse', { options: { pollInterval: 1 } }));
+		expect(run.error).toBeUndefined();
+		// By the interval alone the second poll would come at 2 s; by the progress just after 1.5 s.
+		const polls = run.requests.filter(isPoll);
+		expect(polls).toHaveLength(2);
+		const task = sim.task(String(polls[0].query.id));
+		expect(polls[1].at).toBeGreaterThanOrEqual(Number(task?.doneAt));
+		expect(polls[1].at).toBeLessThan(Number(task?.createdAt) + 2000);
 	});
 });
 

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { modelOptions } from '../catalogue/properties';
+import { modelFieldsCollection, modelOptions } from '../catalogue/properties';
 import { checkedModelFields, chosenModel, requireText } from '../shared/prepareRequest';
-import { modelAndPromptProperties } from './modelAndPrompt.properties';
+import { modelProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
 
-export const generateDescription: INodeProperties[] = modelAndPromptProperties('bfl', 'generate', {
+export const generateModel: INodeProperties[] = modelProperties('generate', {
 	model: {
 		displayName: 'Model',
 		name: 'model',
@@ -14,8 +14,8 @@ export const generateDescription: INodeProperties[] = modelAndPromptProperties('
 		default: 'flux-pro-1.1',
 	},
 	customModelExample: 'flux-2-klein',
-	promptPath: 'prompt',
 });
+export const generateFields = modelFieldsCollection('bfl', 'generate');
 
 export const generate: FluxOperation = {
 	format: () => 'bfl',

@@ -1,18 +1,34 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { ApiFormatName } from '../catalogue';
-import { CUSTOM_MODEL, modelFieldsCollection } from '../catalogue/properties';
+import { CUSTOM_MODEL } from '../catalogue/properties';
 
 interface ModelChoice {
 	/** The operation's Model property (its default is a literal, as n8n's linter wants). */
 	model: INodeProperties;
 	customModelExample: string;
-	/** Body path of the prompt, e.g. `prompt` or `input.prompt`. */
-	promptPath: string;
 }
 
-/** Model (with "Other" for a typed ID), Prompt, and the model's Additional Fields of an operation. */
-export function modelAndPromptProperties(format: ApiFormatName, operation: string, choice: ModelChoice): INodeProperties[] {
+/**
+ * The Prompt of Generate and Replicate Predict. One property for both: n8n's routing evaluates
+ * every property of a name for each item, shown or not, so one Prompt instead of one per
+ * operation halves its expression evaluations. Routing puts it at the body's top level;
+ * Replicate Predict's request moves it into `input`.
+ */
+export const promptProperty: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'A lighthouse at dawn, watercolor',
+	description: 'What the image should show',
+	typeOptions: { rows: 3 },
+	displayOptions: { show: { operation: ['generate', 'replicatePredict'] } },
+	routing: { send: { type: 'body', property: 'prompt' } },
+};
+
+/** Model (with "Other" for a typed ID) of an operation; `modelFieldsCollection` gives its Additional Fields. */
+export function modelProperties(operation: string, choice: ModelChoice): INodeProperties[] {
 	const showForOperation = { show: { operation: [operation] } };
 	return [
 		{
@@ -30,18 +46,5 @@ export function modelAndPromptProperties(format: ApiFormatName, operation: strin
 			description: 'ID of a model not in the list',
 			displayOptions: { show: { operation: [operation], model: [CUSTOM_MODEL] } },
 		},
-		{
-			displayName: 'Prompt',
-			name: 'prompt',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'A lighthouse at dawn, watercolor',
-			description: 'What the image should show',
-			typeOptions: { rows: 3 },
-			displayOptions: showForOperation,
-			routing: { send: { type: 'body', property: choice.promptPath } },
-		},
-		modelFieldsCollection(format, operation),
 	];
 }

@@ -1,11 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, modelOptions } from '../catalogue/properties';
+import { CUSTOM_MODEL, modelFieldsCollection, modelOptions } from '../catalogue/properties';
 import { checkedModelFields, modelId, requireText } from '../shared/prepareRequest';
-import { modelAndPromptProperties } from './modelAndPrompt.properties';
+import { modelProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
 
-export const replicatePredictDescription: INodeProperties[] = modelAndPromptProperties('replicate', 'replicatePredict', {
+export const replicatePredictModel: INodeProperties[] = modelProperties('replicatePredict', {
 	model: {
 		displayName: 'Model',
 		name: 'model',
@@ -17,14 +17,14 @@ export const replicatePredictDescription: INodeProperties[] = modelAndPromptProp
 		},
 	},
 	customModelExample: 'black-forest-labs/flux-krea-dev',
-	promptPath: 'input.prompt',
 });
+export const replicatePredictFields = modelFieldsCollection('replicate', 'replicatePredict');
 export const replicatePredict: FluxOperation = {
 	format: () => 'replicate',
 	async prepare(context, request) {
 		const body = (request.body ?? {}) as IDataObject;
 		const model = modelId(context, 'replicate', body.model);
-		const { prompt, ...fields } = (body.input ?? {}) as IDataObject;
+		const fields = (body.input ?? {}) as IDataObject;
 		const checked = await checkedModelFields(context, 'replicate', model, fields);
 		// Prefer: wait holds the submit open for the result: only wanted when waiting for it.
 		const { Prefer, ...headers } = (request.headers ?? {}) as IDataObject;
@@ -34,7 +34,7 @@ export const replicatePredict: FluxOperation = {
 		return {
 			method: 'POST',
 			url: '/replicate/v1/predictions',
-			body: { model, input: { prompt: requireText(context, prompt, 'Prompt'), ...checked } },
+			body: { model, input: { prompt: requireText(context, body.prompt, 'Prompt'), ...checked } },
 			headers,
 			timeoutMs: (waitSeconds + 30) * 1000,
 			allowedDomains: request.allowedDomains,

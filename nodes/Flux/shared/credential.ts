@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { cometApiBaseUrl } from '../../../credentials/CometApi.credentials';
+
 export const CREDENTIAL_TYPE = 'cometApi';
 
 const REDACTED = '[redacted]';
@@ -21,6 +23,11 @@ export async function itemCredential(context: IExecuteSingleFunctions): Promise<
 		loaded.set(context, credential);
 	}
 	return await credential;
+}
+
+/** The credential's Base URL, normalized (no trailing slash or `/v1`); undefined unless http(s). */
+export async function itemBaseUrl(context: IExecuteSingleFunctions): Promise<string | undefined> {
+	return cometApiBaseUrl((await itemCredential(context))?.data?.baseUrl);
 }
 
 /** The value with the API key blanked out: an answer may echo it, and answers end up in outputs, errors and logs. */

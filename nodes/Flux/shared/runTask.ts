@@ -11,6 +11,7 @@ import { generate } from '../actions/generate.operation';
 import type { FluxOperation } from '../actions/operation';
 import { replicatePredict } from '../actions/replicatePredict.operation';
 import { fetchTask, readTaskOrFail, submitTask } from './cometApi';
+import { itemBaseUrl } from './credential';
 import { stopped } from './errors';
 import { afterAllItemsChecked } from './inputGate';
 import { assertSucceeded, resultItems } from './resultItems';
@@ -48,7 +49,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const signal = context.getExecutionCancelSignal();
 	const checked = await settle(async () => ({
 		settings: readSettings(context),
-		baseUrl: assertHttpBaseUrl(context, request.options.baseURL),
+		baseUrl: assertHttpBaseUrl(context, await itemBaseUrl(context)),
 		submission: operation.prepare && (await operation.prepare(context, request.options)),
 		taskId: operation.taskId?.(context) ?? '',
 	}));
@@ -60,8 +61,9 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	let release = () => {};
 	// The timeout counts from the moment the item has its turn, not while it queues for a slot.
 	let startedAt = Date.now();
+	let taskCreatedAt: number | undefined;
 	const limits = () => ({
-		submittedAt: startedAt,
+		taskCreatedAt,
 		deadline: startedAt + settings.timeoutSeconds * 1000,
 		timeoutSeconds: settings.timeoutSeconds,
 		pollIntervalMs: settings.pollIntervalMs,
@@ -73,6 +75,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			release = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
 			startedAt = Date.now();
 			const answer = await submitTask(context, baseUrl, submission, limits());
+			taskCreatedAt = (startedAt + Date.now()) / 2;
 			if (!settings.waitForCompletion) return [{ json: answer, pairedItem: { item: context.getItemIndex() } }];
 			task = readTaskOrFail(context, format, answer);
 		} else {

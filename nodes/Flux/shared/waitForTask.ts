@@ -7,7 +7,8 @@ import type { TaskState } from './taskState';
 import { outcomeOf } from './taskStatus';
 
 export interface WaitOptions {
-	submittedAt: number;
+	/** When CometAPI created the task, if known: the midpoint of its submit request. */
+	taskCreatedAt?: number;
 	deadline: number;
 	timeoutSeconds: number;
 	pollIntervalMs: number;
@@ -22,24 +23,41 @@ export async function waitForTask(
 	task: TaskState,
 	options: WaitOptions,
 ): Promise<TaskState> {
+	let first = options.taskCreatedAt === undefined ? undefined : { at: options.taskCreatedAt, progress: 0 };
+	let latest: ProgressSample | undefined;
 	while (outcomeOf(task.status) === 'waiting') {
-		const delay = nextPollDelay(task, Date.now() - options.submittedAt, options.pollIntervalMs);
+		const delay = nextPollDelay(first, latest, Date.now(), options.pollIntervalMs);
 		if (Date.now() + delay > options.deadline) throw timedOut(context, task, options.timeoutSeconds);
 		await sleep(delay, options.signal);
+		const sentAt = Date.now();
 		task = await fetchTask(context, baseUrl, format, task.id, options);
+		// CometAPI measured the progress somewhere between sending and answering.
+		latest = task.progress === undefined ? undefined : { at: (sentAt + Date.now()) / 2, progress: task.progress };
+		first ??= latest;
 	}
 	return task;
 }
 
+/** A task's reported progress (0 to 1) and when it was measured. */
+export interface ProgressSample {
+	at: number;
+	progress: number;
+}
+
 /**
- * The poll interval, or sooner when the API's reported progress says the task ends sooner:
- * with progress p after t ms, the task should end after t/p ms.
+ * The poll interval, or sooner when the reported progress says the task ends sooner: the
+ * progress made between two samples, extended at the same rate to 1, plus a small margin.
  */
-export function nextPollDelay(task: TaskState, elapsedMs: number, intervalMs: number): number {
-	const { progress } = task;
-	if (progress === undefined || progress <= 0 || progress >= 1 || elapsedMs <= 0) return intervalMs;
-	const remaining = (elapsedMs * (1 - progress)) / progress;
-	return Math.min(intervalMs, Math.max(50, remaining + 25));
+export function nextPollDelay(
+	first: ProgressSample | undefined,
+	latest: ProgressSample | undefined,
+	now: number,
+	intervalMs: number,
+): number {
+	if (!first || !latest || latest.progress <= first.progress || latest.progress >= 1) return intervalMs;
+	const msPerProgress = (latest.at - first.at) / (latest.progress - first.progress);
+	const endsAt = latest.at + (1 - latest.progress) * msPerProgress;
+	return Math.min(intervalMs, Math.max(50, endsAt + 25 - now));
 }
 
 function timedOut(context: IExecuteSingleFunctions, task: TaskState, timeoutSeconds: number) {
