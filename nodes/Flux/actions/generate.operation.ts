@@ -20,7 +20,7 @@ export const generateFields = modelFieldsCollection('bfl', 'generate');
 export const generate: FluxOperation = {
 	format: () => 'bfl',
 	async prepare(context, request) {
-		const model = chosenModel(context);
+		const model = chosenModel(context, 'bfl');
 		const { prompt, ...fields } = (request.body ?? {}) as IDataObject;
 		const checked = await checkedModelFields(context, 'bfl', model, fields);
 		return {

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { CUSTOM_MODEL, modelFieldsCollection, modelOptions } from '../catalogue/properties';
-import { checkedModelFields, modelId, requireText } from '../shared/prepareRequest';
+import { modelFieldsCollection, modelOptions } from '../catalogue/properties';
+import { checkedModelFields, chosenModel, requireText } from '../shared/prepareRequest';
 import { modelProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
 
@@ -12,9 +12,6 @@ export const replicatePredictModel: INodeProperties[] = modelProperties('replica
 		type: 'options',
 		options: modelOptions('replicate'),
 		default: 'black-forest-labs/flux-schnell',
-		routing: {
-			send: { type: 'body', property: 'model', value: `={{ $value === "${CUSTOM_MODEL}" ? $parameter.customModel : $value }}` },
-		},
 	},
 	customModelExample: 'black-forest-labs/flux-krea-dev',
 });
@@ -23,7 +20,7 @@ export const replicatePredict: FluxOperation = {
 	format: () => 'replicate',
 	async prepare(context, request) {
 		const body = (request.body ?? {}) as IDataObject;
-		const model = modelId(context, 'replicate', body.model);
+		const model = chosenModel(context, 'replicate');
 		const fields = (body.input ?? {}) as IDataObject;
 		const checked = await checkedModelFields(context, 'replicate', model, fields);
 		// Prefer: wait holds the submit open for the result: only wanted when waiting for it.

@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { apiError } from './errors';
-
-import type { Reply } from './transport';
 import type { Attempt } from './retry';
 import { retryAfterMs } from './retry';
+import type { Reply } from './transport';
 
 const isObject = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -42,7 +41,7 @@ export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, sta
 	if (statusCode >= 200 && statusCode < 300) {
 		if (isObject(body)) return { done: body };
 		if (stage === 'poll') return { retry: `CometAPI answered ${statusCode} with ${said ?? 'no JSON'}` };
-		return failWith(context, statusCode, `CometAPI answered the submit with ${said ?? 'no JSON'}`, body);
+		throw apiError(context, statusCode, `CometAPI answered the submit with ${said ?? 'no JSON'}`, body);
 	}
 	if (statusCode === 429 || statusCode === 503) {
 		return { retry: `CometAPI answered ${statusCode}: ${said ?? 'busy'}`, retryAfterMs: retryAfterMs(reply.headers) };
@@ -53,18 +52,14 @@ export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, sta
 	}
 	if (statusCode >= 300 && statusCode < 400) {
 		const location = String(reply.headers.location ?? 'another address');
-		return failWith(context, statusCode, `CometAPI redirected to ${location}`, body, 'Check the Base URL in the CometAPI credential');
+		throw apiError(context, statusCode, `CometAPI redirected to ${location}`, body, 'Check the Base URL in the CometAPI credential');
 	}
 	const mayExist = stage === 'submit' && statusCode >= 500 && !invalidRequest;
-	return failWith(
+	throw apiError(
 		context,
 		statusCode,
 		`CometAPI: ${said ?? `HTTP ${statusCode}`}`,
 		body,
 		mayExist ? 'The task may have been created anyway, so it was not sent again' : undefined,
 	);
-}
-
-function failWith(context: IExecuteSingleFunctions, statusCode: number, message: string, body: unknown, description?: string): never {
-	throw apiError(context, statusCode, message, body, description);
 }

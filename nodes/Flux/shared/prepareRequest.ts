@@ -7,9 +7,9 @@ import { validateFields } from '../catalogue/validateFields';
 import { invalid } from './errors';
 
 /** The model ID the user chose, or typed under "Other". */
-export function chosenModel(context: IExecuteSingleFunctions): string {
+export function chosenModel(context: IExecuteSingleFunctions, format: ApiFormatName): string {
 	const model = context.getNodeParameter('model', '') as string;
-	return modelId(context, 'bfl', model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
+	return modelId(context, format, model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
 }
 
 const modelIdShape: Record<ApiFormatName, { pattern: RegExp; example: string }> = {
@@ -17,7 +17,7 @@ const modelIdShape: Record<ApiFormatName, { pattern: RegExp; example: string }> 
 	replicate: { pattern: /^[\w.-]+\/[\w.-]+$/, example: 'black-forest-labs/flux-schnell' },
 };
 
-export function modelId(context: IExecuteSingleFunctions, format: ApiFormatName, id: unknown): string {
+function modelId(context: IExecuteSingleFunctions, format: ApiFormatName, id: unknown): string {
 	const { pattern, example } = modelIdShape[format];
 	if (typeof id !== 'string' || !pattern.test(id.trim())) {
 		throw invalid(context, `Model must be a model ID like ${example} (got ${JSON.stringify(id)})`);
@@ -117,13 +117,4 @@ function extraFields(context: IExecuteSingleFunctions, format: ApiFormatName): I
 	const parsed = typeof raw === 'string' ? jsonParse<unknown>(raw, { fallbackValue: null }) : raw;
 	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid(context, mustBe);
 	return parsed as IDataObject;
-}
-
-export function positiveNumber(context: IExecuteSingleFunctions, value: unknown, displayName: string, max = Infinity) {
-	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > max) {
-		const range = max === Infinity ? 'a number above 0' : `a number above 0 and at most ${max}`;
-		throw invalid(context, `${displayName} must be ${range} (got ${JSON.stringify(value)})`);
-	}
-	return number;
 }

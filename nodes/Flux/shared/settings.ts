@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { optionDefaults } from '../actions/common.properties';
 import { invalid } from './errors';
-import { positiveNumber } from './prepareRequest';
 
 export interface RunSettings {
 	waitForCompletion: boolean;
@@ -27,4 +26,13 @@ export function readSettings(context: IExecuteSingleFunctions): RunSettings {
 		),
 		binaryPropertyName,
 	};
+}
+
+function positiveNumber(context: IExecuteSingleFunctions, value: unknown, displayName: string, max = Infinity) {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0 || number > max) {
+		const range = max === Infinity ? 'a number above 0' : `a number above 0 and at most ${max}`;
+		throw invalid(context, `${displayName} must be ${range} (got ${JSON.stringify(value)})`);
+	}
+	return number;
 }

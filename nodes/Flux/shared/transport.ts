@@ -25,8 +25,24 @@ export interface LostRequest {
 /** An HTTP answer, a request that got none, or a request n8n refused to send (its message). */
 export type Sent = { reply: Reply } | { lost: LostRequest } | { refused: string };
 
-const neverConnected = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
-const brokeAfterConnecting = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ERR_CANCELED'];
+// No error codes in these messages: n8n's NodeApiError replaces a message naming one with its own text.
+const stopped = { message: 'the execution was stopped', mayHaveArrived: true };
+const neverConnected = { message: 'could not connect', mayHaveArrived: false };
+const timedOut = { message: 'the request timed out without an answer', mayHaveArrived: true };
+const broke = { message: 'the connection broke before an answer arrived', mayHaveArrived: true };
+const lostBy: Record<string, Omit<LostRequest, 'code'>> = {
+	ERR_CANCELED: stopped,
+	ECONNREFUSED: neverConnected,
+	ENOTFOUND: neverConnected,
+	EAI_AGAIN: neverConnected,
+	EHOSTUNREACH: neverConnected,
+	ENETUNREACH: neverConnected,
+	ECONNABORTED: timedOut,
+	ETIMEDOUT: timedOut,
+	ESOCKETTIMEDOUT: timedOut,
+	ECONNRESET: broke,
+	EPIPE: broke,
+};
 
 export interface ApiRequest {
 	method: IHttpRequestMethods;
@@ -38,8 +54,8 @@ export interface ApiRequest {
 	allowedDomains?: string;
 }
 
-export function assertHttpBaseUrl(context: IExecuteSingleFunctions, baseUrl: unknown): string {
-	if (typeof baseUrl !== 'string' || !/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+export function assertHttpBaseUrl(context: IExecuteSingleFunctions, baseUrl: string | undefined): string {
+	if (baseUrl === undefined) {
 		throw new NodeOperationError(context.getNode(), 'The CometAPI credential\'s Base URL must start with http:// or https://', {
 			itemIndex: context.getItemIndex(),
 			description: 'Fix the Base URL in the credential, e.g. https://api.cometapi.com',
@@ -105,16 +121,8 @@ async function send(request: () => Promise<unknown>): Promise<Sent> {
 	}
 }
 
-// No error codes in these messages: n8n's NodeApiError replaces a message naming one with its own text.
 function describeFailure(error: { code?: string; message?: string; cause?: { code?: string } }): Sent {
 	const code = error.cause?.code ?? error.code ?? '';
-	if (code === 'ERR_CANCELED') return { lost: { message: 'the execution was stopped', code, mayHaveArrived: true } };
-	if (neverConnected.includes(code)) return { lost: { message: 'could not connect', code, mayHaveArrived: false } };
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
-		return { lost: { message: 'the request timed out without an answer', code, mayHaveArrived: true } };
-	}
-	if (brokeAfterConnecting.includes(code)) {
-		return { lost: { message: 'the connection broke before an answer arrived', code, mayHaveArrived: true } };
-	}
-	return { refused: String(error.message ?? error) };
+	const lost = Object.hasOwn(lostBy, code) ? lostBy[code] : undefined;
+	return lost ? { lost: { ...lost, code } } : { refused: String(error.message ?? error) };
 }
