@@ -6,8 +6,8 @@ import { generateFields, generateModel } from './actions/generate.operation';
 import { getResultDescription } from './actions/getResult.operation';
 import { promptProperty } from './actions/modelAndPrompt.properties';
 import { replicatePredictFields, replicatePredictModel } from './actions/replicatePredict.operation';
-import { runTask } from './shared/runTask';
-import { CREDENTIAL_TYPE } from './shared/credential';
+import { runTask } from './runTask';
+import { CREDENTIAL_TYPE } from './api/credential';
 
 /** Routing builds each item's request from the properties; runTask sends it, waits and downloads. */
 const runsTheTask = { send: { paginate: true }, operations: { pagination: runTask } };

@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { nextPollDelay } from '../../nodes/Flux/shared/waitForTask';
+import { nextPollDelay } from '../../nodes/Flux/task/waitForTask';
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { delay, isPoll, isSubmit, items, runFlux } from './run.ts';
 

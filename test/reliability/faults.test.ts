@@ -4,7 +4,7 @@
  * Every "retried" / "not retried" below is a count of the requests the simulator received.
  */
 import type { Fault } from '../simulator/index.ts';
-import { backoffMs, retryAfterMs } from '../../nodes/Flux/shared/retry';
+import { backoffMs, retryAfterMs } from '../../nodes/Flux/api/retry';
 import {
 	closedPortUrl,
 	count,

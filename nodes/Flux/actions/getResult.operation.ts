@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import { requireText } from '../shared/prepareRequest';
+import { requireText } from './prepareRequest';
 import type { FluxOperation } from './operation';
 
 const showForGetResult = { show: { operation: ['getResult'] } };

@@ -1,7 +1,7 @@
 import type { DeclarativeRestApiSettings, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import type { Submission } from '../shared/cometApi';
+import type { Submission } from '../api/cometApi';
 
 /** What differs between the operations once n8n's routing has built the request. */
 export interface FluxOperation {

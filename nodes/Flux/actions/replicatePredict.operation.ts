@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { modelFieldsCollection, modelOptions } from '../catalogue/properties';
-import { checkedModelFields, chosenModel, requireText } from '../shared/prepareRequest';
+import { checkedModelFields, chosenModel, requireText } from './prepareRequest';
 import { modelProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
 

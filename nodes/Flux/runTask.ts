@@ -6,21 +6,21 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { getResult } from '../actions/getResult.operation';
-import { generate } from '../actions/generate.operation';
-import type { FluxOperation } from '../actions/operation';
-import { replicatePredict } from '../actions/replicatePredict.operation';
-import { fetchTask, readTaskOrFail, submitTask } from './cometApi';
-import { itemBaseUrl } from './credential';
-import { stopped } from './errors';
-import { afterAllItemsChecked } from './inputGate';
-import { assertSucceeded, resultItems } from './resultItems';
-import { readSettings } from './settings';
-import { taskSlotsFor } from './taskSlots';
-import type { TaskState } from './taskState';
-import { outcomeOf } from './taskStatus';
-import { assertHttpBaseUrl } from './transport';
-import { waitForTask } from './waitForTask';
+import { getResult } from './actions/getResult.operation';
+import { generate } from './actions/generate.operation';
+import type { FluxOperation } from './actions/operation';
+import { replicatePredict } from './actions/replicatePredict.operation';
+import { fetchTask, readTaskOrFail, submitTask } from './api/cometApi';
+import { itemBaseUrl } from './api/credential';
+import { stopped } from './api/errors';
+import { afterAllItemsChecked } from './task/inputGate';
+import { assertSucceeded, resultItems } from './task/resultItems';
+import { readSettings } from './task/settings';
+import { taskSlotsFor } from './task/slots';
+import type { TaskState } from './api/taskState';
+import { outcomeOf } from './api/taskStatus';
+import { assertHttpBaseUrl } from './api/transport';
+import { waitForTask } from './task/waitForTask';
 
 const operations: Record<string, FluxOperation> = { generate, replicatePredict, getResult };
 

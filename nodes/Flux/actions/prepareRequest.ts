@@ -4,7 +4,7 @@ import { jsonParse } from 'n8n-workflow';
 import { fieldInfo, fieldsOf, findModel, type ApiFormatName } from '../catalogue';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
-import { invalid } from './errors';
+import { invalid } from '../api/errors';
 
 /** The model ID the user chose, or typed under "Other". */
 export function chosenModel(context: IExecuteSingleFunctions, format: ApiFormatName): string {

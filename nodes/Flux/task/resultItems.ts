@@ -1,10 +1,10 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { apiError } from './errors';
+import { apiError } from '../api/errors';
 import { downloadImage } from './images';
 import type { RunSettings } from './settings';
-import type { TaskState } from './taskState';
-import { outcomeOf, taskStatuses } from './taskStatus';
+import type { TaskState } from '../api/taskState';
+import { outcomeOf, taskStatuses } from '../api/taskStatus';
 
 /** Fails with the status, why, and CometAPI's own words, unless the task succeeded. */
 export function assertSucceeded(context: IExecuteSingleFunctions, task: TaskState) {

@@ -2,9 +2,9 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import { fetchTask } from './cometApi';
-import type { TaskState } from './taskState';
-import { outcomeOf } from './taskStatus';
+import { fetchTask } from '../api/cometApi';
+import type { TaskState } from '../api/taskState';
+import { outcomeOf } from '../api/taskStatus';
 
 export interface WaitOptions {
 	/** When CometAPI created the task, if known: the midpoint of its submit request. */

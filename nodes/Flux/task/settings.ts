@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { optionDefaults } from '../actions/common.properties';
-import { invalid } from './errors';
+import { invalid } from '../api/errors';
 
 export interface RunSettings {
 	waitForCompletion: boolean;

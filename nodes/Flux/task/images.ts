@@ -1,10 +1,10 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import { apiError } from './errors';
-import type { Attempt, RetryLimits } from './retry';
-import { retryAfterMs, retryIfLost, retryTransient } from './retry';
-import type { Reply } from './transport';
-import { requestImage } from './transport';
+import { apiError } from '../api/errors';
+import type { Attempt, RetryLimits } from '../api/retry';
+import { retryAfterMs, retryIfLost, retryTransient } from '../api/retry';
+import type { Reply } from '../api/transport';
+import { requestImage } from '../api/transport';
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 

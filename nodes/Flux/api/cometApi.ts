@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import { readApiReply } from './apiReply';
+import { readApiReply } from './reply';
 import { apiError, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
 import { retryIfLost, retryTransient } from './retry';
