@@ -23,7 +23,13 @@ export class Flux implements INodeType {
 			'={{ {generate: "Generate", replicatePredict: "Replicate Predict", getResult: "Get Result"}[$parameter.operation] + ($parameter.operation === "getResult" ? "" : ": " + ($parameter.model === "custom" ? $parameter.customModel : $parameter.model)) }}',
 		description: 'Generate images with Black Forest Labs\' Flux models through CometAPI',
 		defaults: { name: 'CometAPI Flux' },
-		usableAsTool: true,
+		// As an AI Agent's tool: one image per call, and a short answer the model can quote.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Makes one image from a text prompt with a Flux model. Returns JSON: imageUrl (give it to the user as it is), taskId, model, prompt, and how long the link lasts (linkValidFor, linkExpiresAt).',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],

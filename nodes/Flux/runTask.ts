@@ -9,6 +9,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getResult } from './actions/getResult.operation';
 import { generate } from './actions/generate.operation';
 import type { FluxOperation } from './actions/operation';
+import { chosenModel } from './actions/prepareRequest';
 import { replicatePredict } from './actions/replicatePredict.operation';
 import { fetchTask, readTaskOrFail, submitTask } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
@@ -17,6 +18,7 @@ import { afterAllItemsChecked } from './task/inputGate';
 import { assertSucceeded, resultItems } from './task/resultItems';
 import { readSettings } from './task/settings';
 import { taskSlotsFor } from './task/slots';
+import { calledAsTool, toolAnswer } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
@@ -89,6 +91,11 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		release();
 	}
 	assertSucceeded(context, task);
+	if (calledAsTool(context)) {
+		// An AI Agent gets text, never the file: no download, a small answer it can quote.
+		const asked = submission ? { model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string } : {};
+		return toolAnswer(context, task, asked);
+	}
 	return await resultItems(context, task, settings, limits());
 }
 

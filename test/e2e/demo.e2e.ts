@@ -211,6 +211,41 @@ export const tests: E2eTest[] = [
 		},
 	},
 	{
+		name: 'demo 6 "AI Agent makes an image": the agent calls CometAPI Flux as a tool once and answers with that task\'s image URL; the model gets a small JSON answer',
+		timeoutMs: 90_000,
+		async run({ demo }) {
+			const { n8n } = demo;
+			const sim = demo.simulator!;
+			const from = sim.requests.length;
+			const ex = await runOk(demo, demo.workflows.agent.id);
+			const requests = sim.requests.slice(from);
+			const chats = requests.filter((r) => r.method === 'POST' && r.path === '/v1/chat/completions');
+			const submits = requests.filter((r) => r.method === 'POST' && r.path.startsWith('/flux/v1/'));
+			assert(chats.length === 2, 'the agent asked the model twice (tool call, then the final answer)', chats.length);
+			assert(submits.length === 1, 'the tool made exactly one task', submits.map((r) => r.path));
+			const offered = ((chats[0].body as any).tools ?? []).map((t: any) => t.function);
+			const fluxTool = offered.find((f: any) => /flux/i.test(f.name));
+			assert(fluxTool?.parameters?.properties?.prompt?.description?.includes('subject'), 'the model is offered the Flux tool with the $fromAI prompt and its description', offered);
+			const runs = ex.data.resultData.runData['CometAPI Flux'];
+			assert(runs?.length === 1, 'the agent ran the CometAPI Flux tool once', runs?.length);
+			const answer = runs[0].data?.ai_tool?.[0]?.[0]?.json;
+			assert(answer?.taskId && answer.imageUrl, 'the tool answered with a task ID and an image URL', runs[0].data);
+			const task = sim.task(answer.taskId);
+			assert(task?.status === 'Ready', 'the answer names the task the simulator made', task?.status);
+			assert((submits[0].body as any).prompt === answer.prompt && /fox/i.test(answer.prompt), 'the prompt the model wrote reached CometAPI', { sent: submits[0].body, answer });
+			assert(answer.model === 'flux-dev' && typeof answer.linkValidFor === 'string' && answer.linkExpiresAt, 'the answer says the model and how long the link lasts', answer);
+			const image = await fetch(answer.imageUrl);
+			assert(image.ok && imageKind(Buffer.from(await image.arrayBuffer())), 'the image URL serves the image', image.status);
+			const toolMessage = ((chats[1].body as any).messages as any[]).find((m) => m.role === 'tool');
+			const handed = String(toolMessage?.content ?? '');
+			assert(handed.includes(answer.imageUrl), 'the model got the tool answer with the image URL', handed.slice(0, 500));
+			assert(Buffer.byteLength(handed) < 2048, `the text handed to the model is small (${Buffer.byteLength(handed)} bytes)`, handed);
+			assert(!/base64|"response"|iVBORw0KGgo/.test(handed), 'no file and no raw CometAPI answer in it', handed);
+			const output = String(n8n.nodeOutput(ex, 'AI Agent')[0]?.output ?? '');
+			assert(output.includes(answer.imageUrl), "the agent's final answer contains the task's image URL", output);
+		},
+	},
+	{
 		name: 'error path: a [content-moderated] prompt fails the execution (status error) with the node\'s message',
 		async run({ demo }) {
 			const { n8n } = demo;

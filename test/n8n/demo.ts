@@ -22,6 +22,9 @@ export const workflowsDir = (): string => join(repoRoot(), 'test', 'n8n', 'workf
 /** The credential the demo workflow files reference; on import the references point at the created one. */
 export const DEMO_CREDENTIAL = { id: 'CometApiDemoCred', name: 'CometAPI (demo)', type: 'cometApi' } as const;
 
+/** The OpenAI credential of demo 6's chat model: CometAPI's OpenAI-compatible /v1 (the simulator's, or the real one). */
+export const DEMO_LLM_CREDENTIAL = { id: 'CometLlmDemoCred', name: 'CometAPI LLM (demo)', type: 'openAiApi' } as const;
+
 /** Written in the demo workflows where a file path goes; replaced by the output folder on import. */
 export const OUTPUT_DIR_PLACEHOLDER = '__COMETAPI_DEMO_OUTPUT__';
 
@@ -33,6 +36,7 @@ export const DEMO_FILES = {
 	batch: '2-batch-of-prompts.json',
 	submitLater: '3-submit-now-collect-later.json',
 	webhook: '4-webhook-pattern.json',
+	agent: '6-ai-agent-makes-an-image.json',
 } as const;
 export type DemoName = keyof typeof DEMO_FILES;
 
@@ -101,8 +105,8 @@ export interface Demo {
  * Creates the demo credential, or updates the one an earlier start made (same name and type), so
  * its key and base URL follow this start's settings. Returns its id.
  */
-async function upsertCredential(n8n: N8nServer, cred: { name: string; type: string; data: Record<string, unknown> }): Promise<string> {
-	const existing = (await n8n.rest.get<any[]>('/rest/credentials')).find((c) => c.type === cred.type && (c.id === DEMO_CREDENTIAL.id || c.name === cred.name));
+async function upsertCredential(n8n: N8nServer, cred: { name: string; type: string; data: Record<string, unknown> }, fileId: string = DEMO_CREDENTIAL.id): Promise<string> {
+	const existing = (await n8n.rest.get<any[]>('/rest/credentials')).find((c) => c.type === cred.type && (c.id === fileId || c.name === cred.name));
 	if (existing) {
 		await n8n.rest.patch(`/rest/credentials/${existing.id}`, cred);
 		return String(existing.id);
@@ -120,11 +124,16 @@ async function upsertWorkflow(n8n: N8nServer, wf: WorkflowInput, exists: boolean
 	}
 }
 
-/** The workflow with every CometAPI credential reference pointing at `id`. */
-function withCredential(wf: WorkflowInput, id: string, name: string): WorkflowInput {
+/** The workflow with every credential reference of a type in `refs` pointing at the created one. */
+function withCredentials(wf: WorkflowInput, refs: Record<string, { id: string; name: string }>): WorkflowInput {
 	return {
 		...wf,
-		nodes: wf.nodes.map((node: any) => (node.credentials?.cometApi ? { ...node, credentials: { ...node.credentials, cometApi: { id, name } } } : node)),
+		nodes: wf.nodes.map((node: any) => {
+			if (!node.credentials) return node;
+			const credentials = { ...node.credentials };
+			for (const type of Object.keys(credentials)) if (refs[type]) credentials[type] = refs[type];
+			return { ...node, credentials };
+		}),
 	};
 }
 
@@ -199,8 +208,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 				type: DEMO_CREDENTIAL.type,
 				data: { apiKey: opts.realApiKey ?? simulator!.apiKey, baseUrl: credential.baseUrl },
 			});
+			const llmId = await upsertCredential(server, {
+				name: DEMO_LLM_CREDENTIAL.name,
+				type: DEMO_LLM_CREDENTIAL.type,
+				data: { apiKey: opts.realApiKey ?? simulator!.apiKey, url: `${credential.baseUrl.replace(/\/+$/, '')}/v1` },
+			}, DEMO_LLM_CREDENTIAL.id);
+			const refs = { cometApi: { id, name: credential.name }, openAiApi: { id: llmId, name: DEMO_LLM_CREDENTIAL.name } };
 			const existing = new Set((await server.rest.get<any[]>('/rest/workflows')).map((w) => String(w.id)));
-			for (const w of Object.values(workflows)) await upsertWorkflow(server, withCredential(w.workflow, id, credential.name), existing.has(w.id));
+			for (const w of Object.values(workflows)) await upsertWorkflow(server, withCredentials(w.workflow, refs), existing.has(w.id));
 			return id;
 		});
 		credential.id = credentialId;

@@ -1,4 +1,5 @@
 import { getResult, submitBfl } from './bfl.ts';
+import { chatCompletion } from './chat.ts';
 import { BFL_MODELS, OTHER_LISTED_MODELS, REPLICATE_MODELS } from './models.ts';
 import { getPrediction, submitReplicate } from './replicate.ts';
 import { cometError, json, notFoundPage, type Reply } from './replies.ts';
@@ -27,6 +28,9 @@ export function apiRoute(state: SimState, req: Incoming, sleep: Sleep): Route {
 
 	if (method === 'GET' && path === '/v1/models') {
 		return { fault: 'models', handle: authed(() => listModels()) };
+	}
+	if (method === 'POST' && path === '/v1/chat/completions') {
+		return { handle: authed(() => chatCompletion(req)) };
 	}
 	if (method === 'GET' && path === '/flux/v1/get_result') {
 		return { fault: 'get_result', handle: authed(() => getResult(state, req)) };

@@ -1,0 +1,77 @@
+// The release pipeline: the GitHub workflows pass actionlint and do what the README's "Releasing"
+// says; the tag check refuses a tag that is not the version; the packed tarball holds exactly
+// what n8n installs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '..');
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+const pkg = JSON.parse(read('package.json'));
+const node = process.execPath;
+
+/** The test/release scripts are ES modules run by Node 24 directly: run them in a child. */
+function runScript(code: string): string {
+	return execFileSync(node, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+}
+
+test('actionlint finds no problem in either workflow, and reports a broken one', () => {
+	const problems = JSON.parse(runScript(`import { actionlint } from './test/release/actionlint.ts'; console.log(JSON.stringify(await actionlint()));`));
+	expect(problems).toEqual([]);
+	expect(pkg.scripts.lint).toContain('test/release/actionlint.ts');
+	const broken = runScript(`
+		import { writeFileSync, mkdtempSync } from 'node:fs';
+		import { createRequire } from 'node:module';
+		const { createLinter } = createRequire(import.meta.url)('actionlint');
+		const lint = await createLinter();
+		console.log(JSON.stringify(lint('on: push\\njobs:\\n  a:\\n    runs-on: ubuntu-latest\\n    steps:\\n      - run: echo \${{ github.nope }}\\n', 'x.yml')));`);
+	expect(JSON.parse(broken)[0].message).toContain('"nope" is not defined');
+});
+
+test('ci.yml runs the checks of .ci/run on Node 24, on push and pull request', () => {
+	const ci = read('.github/workflows/ci.yml');
+	expect(ci).toMatch(/^ {2}push:/m);
+	expect(ci).toMatch(/^ {2}pull_request:/m);
+	expect(ci).toMatch(/node-version: 24/);
+	for (const step of ['npm install', 'npm run lint', 'npm run build', 'npm test', 'npm run scan', 'npm run test:e2e']) {
+		expect(ci).toContain(`run: ${step}`);
+	}
+	const run = read('.ci/run');
+	for (const step of ['npm install && npm test', 'npm run lint', 'npm run build', 'npm run scan', 'npm run test:e2e']) expect(run).toContain(step);
+});
+
+test('publish.yml publishes version tags with provenance, after the checks and the tag check', () => {
+	const publish = read('.github/workflows/publish.yml');
+	expect(publish).toMatch(/tags: \['v\*\.\*\.\*'\]/);
+	expect(publish).toMatch(/id-token: write/);
+	expect(publish).toContain('uses: ./.github/workflows/ci.yml');
+	expect(publish).toContain('needs: [tag, checks]');
+	expect(publish).toContain('.ci/check-release-tag.sh "$GITHUB_REF_NAME"');
+	expect(publish).toContain('npm publish --provenance --access public');
+	expect(publish.indexOf('npm run scan')).toBeLessThan(publish.indexOf('npm publish'));
+});
+
+test('the tag check passes v<version> and refuses any other tag', () => {
+	const check = (tag: string) => spawnSync('bash', ['.ci/check-release-tag.sh', tag], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
+	const ok = check(`v${pkg.version}`);
+	expect(ok.stdout).toContain(`matches package.json version ${pkg.version}`);
+	expect(ok.status).toBe(0);
+	for (const tag of ['v9.9.9', pkg.version, `v${pkg.version}-rc.1`]) {
+		const refused = check(tag);
+		expect(refused.status).toBe(1);
+		expect(refused.stderr).toContain('does not match package.json version');
+	}
+	expect(read('CHANGELOG.md')).toMatch(new RegExp(`^## \\[?${pkg.version.replace(/\./g, '\\.')}\\]?`, 'm'));
+});
+
+test('the packed tarball holds exactly dist/, the README, the LICENSE and package.json, with every file n8n loads', () => {
+	const packed = JSON.parse(runScript(`import { buildAndPack } from './test/release/pack.ts'; console.log(JSON.stringify(buildAndPack(process.cwd())));`));
+	const files: string[] = packed.files;
+	expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE.md', 'README.md', 'package.json']);
+	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(file);
+	expect(files).toEqual(expect.arrayContaining(['dist/nodes/Flux/flux.svg', 'dist/nodes/Flux/flux.dark.svg', 'dist/nodes/Flux/Flux.node.json']));
+	expect(files.some((f) => /\.test\.|\/test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toBe(false);
+	const packedPkg = JSON.parse(readFileSync(join(packed.dir, 'package.json'), 'utf8'));
+	expect(packedPkg.dependencies).toBeUndefined();
+	expect(Object.keys(packedPkg.scripts ?? {}).filter((s) => /install|prepare/.test(s))).toEqual([]);
+}, 180_000);
