@@ -181,6 +181,9 @@ async function install(dir: string, nodeBin: string, marker: string, bin: string
 	const nodedir = nodeDirFor(nodeBin);
 	if (nodedir) env.npm_config_nodedir = nodedir;
 	delete env.npm_config_engine_strict;
+	// The repo's .npmrc sets ignore-scripts, and npm hands it on to the scripts it runs; sqlite3's
+	// rebuild below is the one install step n8n needs.
+	delete env.npm_config_ignore_scripts;
 	const npm = npmCli(nodeBin);
 
 	log('npm install --ignore-scripts n8n ...');
