@@ -10,6 +10,7 @@ import {
 	apiRequests,
 		bodiesSent,
 	expectBinaryMatchesImage,
+	fluxRun,
 	fluxRunOk,
 	headerOf,
 	itemWithBinary,
@@ -20,6 +21,8 @@ import {
 } from './helpers.ts';
 
 const PREDICTIONS = '/replicate/v1/predictions';
+/** The default create route: the model's own. */
+const createRoute = (model: string) => `/replicate/v1/models/${model}/predictions`;
 
 interface ModelCase {
 	name: string;
@@ -180,7 +183,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 	useSimulator({ generationMs: 150, wire }, (started) => (sim = started));
 
 	describe.each(cases)('replicate predict $name', (c) => {
-		test('sends {model, input} exactly, waits with Prefer: wait=60, one item per image', async () => {
+		test('sends {input} exactly to the model\'s route, waits with Prefer: wait=60, one item per image', async () => {
 			const modelId = c.customModel ?? c.model;
 			const prompt = `A harbour at night by ${modelId}`;
 			const result = await fluxRunOk(sim, {
@@ -194,11 +197,11 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			const submits = apiRequests(sim, { method: 'POST' });
 			expect(submits).toHaveLength(1);
 			const submit = submits[0];
-			expect(submit.path).toBe(PREDICTIONS);
+			expect(submit.path).toBe(createRoute(modelId));
 			expect(submit.authorization).toBe(`Bearer ${sim.apiKey}`);
 			expect(headerOf(submit, 'prefer')).toBe('wait=60');
 			expect(headerOf(submit, 'content-type')).toMatch(/^application\/json/);
-			expect(submit.body).toStrictEqual({ model: modelId, input: { prompt, ...c.input } });
+			expect(submit.body).toStrictEqual({ input: { prompt, ...c.input } });
 
 			expect(result.items).toHaveLength(c.images);
 			const taskId = result.items[0].json.taskId as string;
@@ -244,9 +247,9 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				prompt: 'a kite',
 				options: { preferWait: 7 },
 			});
-			const [submit] = apiRequests(sim, { method: 'POST', path: PREDICTIONS });
+			const [submit] = apiRequests(sim, { method: 'POST', path: createRoute('black-forest-labs/flux-schnell') });
 			expect(headerOf(submit, 'prefer')).toBe('wait=7');
-			expect(submit.body).toStrictEqual({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'a kite' } });
+			expect(submit.body).toStrictEqual({ input: { prompt: 'a kite' } });
 		});
 
 		test('extraInput is merged into input', async () => {
@@ -256,9 +259,8 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				prompt: 'with a lora',
 				additionalFields: { num_outputs: 1, extraInput: '{"lora_scale":0.5,"extra_lora":"owner/lora"}' },
 			});
-			expect(bodiesSent(sim, PREDICTIONS)).toStrictEqual([
+			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
 				{
-					model: 'black-forest-labs/flux-dev',
 					input: { prompt: 'with a lora', num_outputs: 1, lora_scale: 0.5, extra_lora: 'owner/lora' },
 				},
 			]);
@@ -276,9 +278,8 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				},
 				{ items: [itemWithBinary('photo', SAMPLE_INPUT_BYTES, { mimeType: 'image/png', fileName: 'x.png' })] },
 			);
-			expect(bodiesSent(sim, PREDICTIONS)).toStrictEqual([
+			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
 				{
-					model: 'black-forest-labs/flux-dev',
 					input: {
 						prompt: 'img2img',
 						prompt_strength: 0.7,
@@ -299,7 +300,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				},
 				{ items: [itemWithBinary('ref', SAMPLE_INPUT_BYTES, { mimeType: 'image/jpeg', fileName: 'r.jpg' })] },
 			);
-			const [body] = bodiesSent(sim, PREDICTIONS) as IDataObject[];
+			const [body] = bodiesSent(sim, createRoute('black-forest-labs/flux-1.1-pro')) as IDataObject[];
 			expect((body.input as IDataObject).image_prompt).toBe(`data:image/jpeg;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
 		});
 
@@ -352,7 +353,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				[{ item: 0 }, 'one', 1],
 				[{ item: 1 }, 'two', 0],
 			]);
-			const inputs = (bodiesSent(sim, PREDICTIONS) as IDataObject[]).map((b) => b.input);
+			const inputs = (bodiesSent(sim, createRoute('black-forest-labs/flux-schnell')) as IDataObject[]).map((b) => b.input);
 			expect(inputs).toEqual(expect.arrayContaining([{ prompt: 'one', num_outputs: 2 }, { prompt: 'two', num_outputs: 1 }]));
 		});
 
@@ -378,6 +379,42 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			// The task ID at the top, whatever the shape: Get Result's Task ID can be {{ $json.id }}.
 			expect(item.json.id).toBe(prediction.id);
 			expect(requestsTo(sim, 'images')).toHaveLength(0);
+		});
+	});
+
+	describe('replicate predict: create routes', () => {
+		const schnell = 'black-forest-labs/flux-schnell';
+		test('Create Route "Predictions Route" sends {model, input} to /replicate/v1/predictions', async () => {
+			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite', options: { replicateRoute: 'predictions' } });
+			expect(apiRequests(sim, { method: 'POST' }).map((r) => [r.path, r.body])).toEqual([
+				[PREDICTIONS, { model: schnell, input: { prompt: 'a kite' } }],
+			]);
+			expect(result.items[0].json.status).toBe(expected.succeeded.replicate);
+		});
+
+		test.each([
+			['model', createRoute(schnell), PREDICTIONS],
+			['predictions', PREDICTIONS, createRoute(schnell)],
+		])('a 404 on the %s route (no task made): the other route is tried once and the image delivered', async (route, first, second) => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL' });
+			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite', options: { replicateRoute: route } });
+			expect(apiRequests(sim, { method: 'POST' }).map((r) => r.path)).toEqual([first, second]);
+			expect(result.items).toHaveLength(1);
+		});
+
+		test('a 404 on both routes fails with CometAPI\'s words after one try of each', async () => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL', times: 2 });
+			const result = await fluxRun(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite' });
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(/Invalid URL/);
+			expect(apiRequests(sim, { method: 'POST' })).toHaveLength(2);
+		});
+
+		test('a 500 on create is not sent again on any route (a task may exist)', async () => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 500 });
+			const result = await fluxRun(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite' });
+			expect(result.status).toBe('error');
+			expect(apiRequests(sim, { method: 'POST' })).toHaveLength(1);
 		});
 	});
 });
