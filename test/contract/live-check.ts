@@ -5,12 +5,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { describeAnswer, redact, type AnswerShape } from './shape.ts';
 
-const key = process.env.COMETAPI_API_KEY;
+const key = process.env.COMETAPI_API_KEY ?? '';
 const base = (process.env.COMETAPI_BASE_URL ?? 'https://api.cometapi.com').replace(/\/+$/, '');
 if (!key) {
 	console.log(`live-check: set COMETAPI_API_KEY to run one flux-schnell (Replicate route) and one flux-dev (BFL route) task against ${base} and record the answers' shapes in test/contract/observed.json (costs two images).`);
@@ -40,7 +39,9 @@ async function recordingProxy(seen: Array<{ request: string; status: number; ans
 	return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+async function main() {
+// npm runs scripts from the package root.
+const here = join(process.cwd(), 'test/contract');
 execSync('npm run build', { cwd: join(here, '../..'), stdio: 'inherit' });
 const { runNode } = await import('../harness/index.ts');
 const { Flux } = (await import(join(here, '../../dist/nodes/Flux/Flux.node.js'))) as { Flux: new () => never };
@@ -61,3 +62,9 @@ const text = redact(JSON.stringify(report, null, 2), secrets);
 console.log(text);
 writeFileSync(join(here, 'observed.json'), `${text}\n`);
 process.exit(failed ? 1 : 0);
+}
+
+main().catch((error: unknown) => {
+	console.error(redact(String(error), [key]));
+	process.exit(1);
+});
