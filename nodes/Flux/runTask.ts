@@ -78,12 +78,12 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			startedAt = Date.now();
 			const answer = await submitTask(context, baseUrl, submission, limits());
 			taskCreatedAt = (startedAt + Date.now()) / 2;
-			if (!settings.waitForCompletion) return [{ json: answer, pairedItem: { item: context.getItemIndex() } }];
 			task = readTaskOrFail(context, format, answer);
+			if (!settings.waitForCompletion) return [taskAnswerItem(context, task)];
 		} else {
 			task = await fetchTask(context, baseUrl, format, taskId, limits());
 			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return [{ json: task.raw, pairedItem: { item: context.getItemIndex() } }];
+				return [taskAnswerItem(context, task)];
 			}
 		}
 		task = await waitForTask(context, baseUrl, format, task, limits());
@@ -97,6 +97,11 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		return toolAnswer(context, task, asked);
 	}
 	return await resultItems(context, task, settings, limits());
+}
+
+/** CometAPI's answer as is, with the task ID at the top in every shape: Get Result's Task ID can be {{ $json.id }}. */
+function taskAnswerItem(context: IExecuteSingleFunctions, task: TaskState): INodeExecutionData {
+	return { json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } };
 }
 
 /** Everything the user gave is checked before any request: the result, or what was wrong. */

@@ -16,7 +16,14 @@ import { request } from 'undici';
 
 import { Flux } from '../../nodes/Flux/Flux.node';
 import { binaryBuffer, runNode, type RunNodeOptions, type RunNodeResult } from '../harness/index.ts';
-import { startSimulator, type LoggedRequest, type Origin, type Simulator, type SimulatorOptions } from '../simulator/index.ts';
+import {
+	startSimulator,
+	type LoggedRequest,
+	type Origin,
+	type Simulator,
+	type SimulatorOptions,
+	type WireShape,
+} from '../simulator/index.ts';
 
 export type { RunNodeResult };
 
@@ -203,4 +210,34 @@ export function useSimulator(options: SimulatorOptions, receive: (sim: Simulator
 	afterAll(async () => {
 		await sim.close();
 	});
+}
+
+/**
+ * What the same assertions expect in each wire shape of the simulator (`wire` option): the status a
+ * finished task reports, and where the provider's own answer sits in what the node returns.
+ */
+export const wireExpectations: Record<WireShape, WireExpectation> = {
+	raw: {
+		succeeded: { bfl: 'Ready', replicate: 'succeeded' },
+		bflSubmitKeys: ['id', 'polling_url'],
+		stillWaiting: /"Pending"/,
+		provider: (answer) => answer,
+	},
+	envelope: {
+		succeeded: { bfl: 'SUCCESS', replicate: 'SUCCESS' },
+		// The envelope, and the task ID the node adds at the top so {{ $json.id }} works in every shape.
+		bflSubmitKeys: ['code', 'data', 'id', 'message'],
+		stillWaiting: /"(SUBMITTED|QUEUED|IN_PROGRESS)"/,
+		provider: (answer) => ((answer.data as IDataObject).data ?? {}) as IDataObject,
+	},
+};
+
+export interface WireExpectation {
+	succeeded: { bfl: string; replicate: string };
+	/** The keys of a BFL submit answer returned without waiting, sorted. */
+	bflSubmitKeys: string[];
+	/** The status a BFL task still running reports, as a timeout error quotes it. */
+	stillWaiting: RegExp;
+	/** The provider's own answer (BFL's or Replicate's shape) inside a task answer. */
+	provider: (answer: IDataObject) => IDataObject;
 }

@@ -5,23 +5,24 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Simulator } from '../simulator/index.ts';
+import { WIRE_SHAPES, type Simulator } from '../simulator/index.ts';
 import {
 	apiRequests,
 		bodiesSent,
 	expectBinaryMatchesImage,
+	fluxRun,
 	fluxRunOk,
 	headerOf,
 	itemWithBinary,
 	requestsTo,
 	SAMPLE_INPUT_BYTES,
 	useSimulator,
+	wireExpectations,
 } from './helpers.ts';
 
 const PREDICTIONS = '/replicate/v1/predictions';
-
-let sim: Simulator;
-useSimulator({ generationMs: 150 }, (started) => (sim = started));
+/** The default create route: the model's own. */
+const createRoute = (model: string) => `/replicate/v1/models/${model}/predictions`;
 
 interface ModelCase {
 	name: string;
@@ -175,201 +176,245 @@ const cases: ModelCase[] = [
 	},
 ];
 
-describe.each(cases)('replicate predict $name', (c) => {
-	test('sends {model, input} exactly, waits with Prefer: wait=60, one item per image', async () => {
-		const modelId = c.customModel ?? c.model;
-		const prompt = `A harbour at night by ${modelId}`;
-		const result = await fluxRunOk(sim, {
-			operation: 'replicatePredict',
-			model: c.model,
-			...(c.customModel && { customModel: c.customModel }),
-			prompt,
-			additionalFields: c.fields,
-		});
+// The same assertions against each shape CometAPI is known to answer in.
+describe.each(WIRE_SHAPES)('%s answers', (wire) => {
+	const expected = wireExpectations[wire];
+	let sim: Simulator;
+	useSimulator({ generationMs: 150, wire }, (started) => (sim = started));
 
-		const submits = apiRequests(sim, { method: 'POST' });
-		expect(submits).toHaveLength(1);
-		const submit = submits[0];
-		expect(submit.path).toBe(PREDICTIONS);
-		expect(submit.authorization).toBe(`Bearer ${sim.apiKey}`);
-		expect(headerOf(submit, 'prefer')).toBe('wait=60');
-		expect(headerOf(submit, 'content-type')).toMatch(/^application\/json/);
-		expect(submit.body).toStrictEqual({ model: modelId, input: { prompt, ...c.input } });
-
-		expect(result.items).toHaveLength(c.images);
-		const taskId = result.items[0].json.taskId as string;
-		const task = sim.task(taskId);
-		expect(task?.model).toBe(modelId);
-		expect(task?.ignoredFields).toEqual([]);
-
-		// The submit held until the prediction was done: nothing to poll.
-		expect(apiRequests(sim, { method: 'GET' })).toHaveLength(0);
-
-		const urls = new Set<string>();
-		for (const [i, item] of result.items.entries()) {
-			expect(item.pairedItem).toEqual({ item: 0 });
-			expect(item.json).toMatchObject({
-				taskId,
-				status: 'succeeded',
-				imageIndex: i,
-				imageCount: c.images,
+	describe.each(cases)('replicate predict $name', (c) => {
+		test('sends {input} exactly to the model\'s route, waits with Prefer: wait=60, one item per image', async () => {
+			const modelId = c.customModel ?? c.model;
+			const prompt = `A harbour at night by ${modelId}`;
+			const result = await fluxRunOk(sim, {
+				operation: 'replicatePredict',
+				model: c.model,
+				...(c.customModel && { customModel: c.customModel }),
 				prompt,
+				additionalFields: c.fields,
 			});
-			expect(Object.keys(item.json).sort()).toEqual(
-				['imageCount', 'imageIndex', 'imageUrl', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
-			);
-			if (c.input.seed !== undefined) expect(item.json.seed).toBe(c.input.seed);
-			const response = item.json.response as IDataObject;
-			expect(response).toMatchObject({ id: taskId, status: 'succeeded', model: modelId });
-			const output = response.output;
-			if (Array.isArray(output)) expect(output[i]).toBe(item.json.imageUrl);
-			else expect(output).toBe(item.json.imageUrl);
-			urls.add(item.json.imageUrl as string);
-			const fileName = c.images > 1 ? `${taskId}-${i + 1}.${c.ext}` : `${taskId}.${c.ext}`;
-			await expectBinaryMatchesImage(item, { mimeType: c.mimeType, fileName });
-		}
-		expect(urls.size).toBe(c.images);
-	});
-});
 
-describe('replicate predict: options and inputs', () => {
-	test('options.preferWait sets the Prefer header', async () => {
-		await fluxRunOk(sim, {
-			operation: 'replicatePredict',
-			model: 'black-forest-labs/flux-schnell',
-			prompt: 'a kite',
-			options: { preferWait: 7 },
+			const submits = apiRequests(sim, { method: 'POST' });
+			expect(submits).toHaveLength(1);
+			const submit = submits[0];
+			expect(submit.path).toBe(createRoute(modelId));
+			expect(submit.authorization).toBe(`Bearer ${sim.apiKey}`);
+			expect(headerOf(submit, 'prefer')).toBe('wait=60');
+			expect(headerOf(submit, 'content-type')).toMatch(/^application\/json/);
+			expect(submit.body).toStrictEqual({ input: { prompt, ...c.input } });
+
+			expect(result.items).toHaveLength(c.images);
+			const taskId = result.items[0].json.taskId as string;
+			const task = sim.task(taskId);
+			expect(task?.model).toBe(modelId);
+			expect(task?.ignoredFields).toEqual([]);
+
+			// The submit held until the prediction was done: nothing to poll.
+			expect(apiRequests(sim, { method: 'GET' })).toHaveLength(0);
+
+			const urls = new Set<string>();
+			for (const [i, item] of result.items.entries()) {
+				expect(item.pairedItem).toEqual({ item: 0 });
+				expect(item.json).toMatchObject({
+					taskId,
+					status: expected.succeeded.replicate,
+					imageIndex: i,
+					imageCount: c.images,
+					prompt,
+				});
+				expect(Object.keys(item.json).sort()).toEqual(
+					['imageCount', 'imageIndex', 'imageUrl', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
+				);
+				if (c.input.seed !== undefined) expect(item.json.seed).toBe(c.input.seed);
+				const response = expected.provider(item.json.response as IDataObject);
+				expect(response).toMatchObject({ id: taskId, status: 'succeeded', model: modelId });
+				const output = response.output;
+				if (Array.isArray(output)) expect(output[i]).toBe(item.json.imageUrl);
+				else expect(output).toBe(item.json.imageUrl);
+				urls.add(item.json.imageUrl as string);
+				const fileName = c.images > 1 ? `${taskId}-${i + 1}.${c.ext}` : `${taskId}.${c.ext}`;
+				await expectBinaryMatchesImage(item, { mimeType: c.mimeType, fileName });
+			}
+			expect(urls.size).toBe(c.images);
 		});
-		const [submit] = apiRequests(sim, { method: 'POST', path: PREDICTIONS });
-		expect(headerOf(submit, 'prefer')).toBe('wait=7');
-		expect(submit.body).toStrictEqual({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'a kite' } });
 	});
 
-	test('extraInput is merged into input', async () => {
-		const result = await fluxRunOk(sim, {
-			operation: 'replicatePredict',
-			model: 'black-forest-labs/flux-dev',
-			prompt: 'with a lora',
-			additionalFields: { num_outputs: 1, extraInput: '{"lora_scale":0.5,"extra_lora":"owner/lora"}' },
-		});
-		expect(bodiesSent(sim, PREDICTIONS)).toStrictEqual([
-			{
-				model: 'black-forest-labs/flux-dev',
-				input: { prompt: 'with a lora', num_outputs: 1, lora_scale: 0.5, extra_lora: 'owner/lora' },
-			},
-		]);
-		expect(result.items).toHaveLength(1);
-	});
-
-	test('image from a binary property of the input item is sent as a data URI', async () => {
-		await fluxRunOk(
-			sim,
-			{
-				operation: 'replicatePredict',
-				model: 'black-forest-labs/flux-dev',
-				prompt: 'img2img',
-				additionalFields: { imageBinaryProperty: 'photo', prompt_strength: 0.7 },
-			},
-			{ items: [itemWithBinary('photo', SAMPLE_INPUT_BYTES, { mimeType: 'image/png', fileName: 'x.png' })] },
-		);
-		expect(bodiesSent(sim, PREDICTIONS)).toStrictEqual([
-			{
-				model: 'black-forest-labs/flux-dev',
-				input: {
-					prompt: 'img2img',
-					prompt_strength: 0.7,
-					image: `data:image/png;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`,
-				},
-			},
-		]);
-	});
-
-	test('image_prompt from a binary property keeps the file\'s mime type in the data URI', async () => {
-		await fluxRunOk(
-			sim,
-			{
-				operation: 'replicatePredict',
-				model: 'black-forest-labs/flux-1.1-pro',
-				prompt: 'guided',
-				additionalFields: { image_promptBinaryProperty: 'ref' },
-			},
-			{ items: [itemWithBinary('ref', SAMPLE_INPUT_BYTES, { mimeType: 'image/jpeg', fileName: 'r.jpg' })] },
-		);
-		const [body] = bodiesSent(sim, PREDICTIONS) as IDataObject[];
-		expect((body.input as IDataObject).image_prompt).toBe(`data:image/jpeg;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
-	});
-
-	test('when the Prefer wait ends first, the node polls CometAPI\'s prediction route until done', async () => {
-		sim.configure({ generationMs: 1500 });
-		const result = await fluxRunOk(sim, {
-			operation: 'replicatePredict',
-			model: 'black-forest-labs/flux-schnell',
-			prompt: 'slow one',
-			additionalFields: { num_outputs: 2 },
-			options: { preferWait: 1, pollInterval: 0.1 },
-		});
-		const [submit] = apiRequests(sim, { method: 'POST' });
-		expect(headerOf(submit, 'prefer')).toBe('wait=1');
-		expect(result.items).toHaveLength(2);
-		const taskId = result.items[0].json.taskId as string;
-
-		const polls = apiRequests(sim, { method: 'GET' });
-		expect(polls.length).toBeGreaterThanOrEqual(1);
-		for (const poll of polls) {
-			expect(poll.path).toBe(`${PREDICTIONS}/${taskId}`);
-			expect(poll.authorization).toBe(`Bearer ${sim.apiKey}`);
-		}
-		// The prediction's own urls (api.replicate.com stand-in) are never followed.
-		expect(requestsTo(sim, 'replicate-urls')).toHaveLength(0);
-		// Polled until done, then stopped: only the last poll saw the finished prediction.
-		const readyAt = sim.readyAt(taskId) as number;
-		expect(polls.filter((p) => p.at >= readyAt).length).toBeLessThanOrEqual(1);
-		expect(polls.at(-1)!.at).toBeGreaterThanOrEqual(readyAt - 20);
-		for (const [i, item] of result.items.entries()) {
-			expect(item.json).toMatchObject({ taskId, status: 'succeeded', imageIndex: i, imageCount: 2 });
-			await expectBinaryMatchesImage(item, { mimeType: 'image/webp', fileName: `${taskId}-${i + 1}.webp` });
-		}
-	});
-
-	test('several input items: each its own prediction, outputs grouped and paired by item', async () => {
-		const prompts = ['one', 'two'];
-		const result = await fluxRunOk(
-			sim,
-			{
+	describe('replicate predict: options and inputs', () => {
+		test('options.preferWait sets the Prefer header', async () => {
+			await fluxRunOk(sim, {
 				operation: 'replicatePredict',
 				model: 'black-forest-labs/flux-schnell',
-				prompt: '={{ $json.text }}',
-				additionalFields: { num_outputs: '={{ $json.count }}' },
-			},
-			{ items: [{ json: { text: prompts[0], count: 2 } }, { json: { text: prompts[1], count: 1 } }] },
-		);
-		expect(result.items.map((item) => [item.pairedItem, item.json.prompt, item.json.imageIndex])).toEqual([
-			[{ item: 0 }, 'one', 0],
-			[{ item: 0 }, 'one', 1],
-			[{ item: 1 }, 'two', 0],
-		]);
-		const inputs = (bodiesSent(sim, PREDICTIONS) as IDataObject[]).map((b) => b.input);
-		expect(inputs).toEqual(expect.arrayContaining([{ prompt: 'one', num_outputs: 2 }, { prompt: 'two', num_outputs: 1 }]));
+				prompt: 'a kite',
+				options: { preferWait: 7 },
+			});
+			const [submit] = apiRequests(sim, { method: 'POST', path: createRoute('black-forest-labs/flux-schnell') });
+			expect(headerOf(submit, 'prefer')).toBe('wait=7');
+			expect(submit.body).toStrictEqual({ input: { prompt: 'a kite' } });
+		});
+
+		test('extraInput is merged into input', async () => {
+			const result = await fluxRunOk(sim, {
+				operation: 'replicatePredict',
+				model: 'black-forest-labs/flux-dev',
+				prompt: 'with a lora',
+				additionalFields: { num_outputs: 1, extraInput: '{"lora_scale":0.5,"extra_lora":"owner/lora"}' },
+			});
+			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
+				{
+					input: { prompt: 'with a lora', num_outputs: 1, lora_scale: 0.5, extra_lora: 'owner/lora' },
+				},
+			]);
+			expect(result.items).toHaveLength(1);
+		});
+
+		test('image from a binary property of the input item is sent as a data URI', async () => {
+			await fluxRunOk(
+				sim,
+				{
+					operation: 'replicatePredict',
+					model: 'black-forest-labs/flux-dev',
+					prompt: 'img2img',
+					additionalFields: { imageBinaryProperty: 'photo', prompt_strength: 0.7 },
+				},
+				{ items: [itemWithBinary('photo', SAMPLE_INPUT_BYTES, { mimeType: 'image/png', fileName: 'x.png' })] },
+			);
+			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
+				{
+					input: {
+						prompt: 'img2img',
+						prompt_strength: 0.7,
+						image: `data:image/png;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`,
+					},
+				},
+			]);
+		});
+
+		test('image_prompt from a binary property keeps the file\'s mime type in the data URI', async () => {
+			await fluxRunOk(
+				sim,
+				{
+					operation: 'replicatePredict',
+					model: 'black-forest-labs/flux-1.1-pro',
+					prompt: 'guided',
+					additionalFields: { image_promptBinaryProperty: 'ref' },
+				},
+				{ items: [itemWithBinary('ref', SAMPLE_INPUT_BYTES, { mimeType: 'image/jpeg', fileName: 'r.jpg' })] },
+			);
+			const [body] = bodiesSent(sim, createRoute('black-forest-labs/flux-1.1-pro')) as IDataObject[];
+			expect((body.input as IDataObject).image_prompt).toBe(`data:image/jpeg;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
+		});
+
+		test('when the Prefer wait ends first, the node polls CometAPI\'s prediction route until done', async () => {
+			sim.configure({ generationMs: 1500 });
+			const result = await fluxRunOk(sim, {
+				operation: 'replicatePredict',
+				model: 'black-forest-labs/flux-schnell',
+				prompt: 'slow one',
+				additionalFields: { num_outputs: 2 },
+				options: { preferWait: 1, pollInterval: 0.1 },
+			});
+			const [submit] = apiRequests(sim, { method: 'POST' });
+			expect(headerOf(submit, 'prefer')).toBe('wait=1');
+			expect(result.items).toHaveLength(2);
+			const taskId = result.items[0].json.taskId as string;
+
+			const polls = apiRequests(sim, { method: 'GET' });
+			expect(polls.length).toBeGreaterThanOrEqual(1);
+			for (const poll of polls) {
+				expect(poll.path).toBe(`${PREDICTIONS}/${taskId}`);
+				expect(poll.authorization).toBe(`Bearer ${sim.apiKey}`);
+			}
+			// The prediction's own urls (api.replicate.com stand-in) are never followed.
+			expect(requestsTo(sim, 'replicate-urls')).toHaveLength(0);
+			// Polled until done, then stopped: only the last poll saw the finished prediction.
+			const readyAt = sim.readyAt(taskId) as number;
+			expect(polls.filter((p) => p.at >= readyAt).length).toBeLessThanOrEqual(1);
+			expect(polls.at(-1)!.at).toBeGreaterThanOrEqual(readyAt - 20);
+			for (const [i, item] of result.items.entries()) {
+				expect(item.json).toMatchObject({ taskId, status: expected.succeeded.replicate, imageIndex: i, imageCount: 2 });
+				await expectBinaryMatchesImage(item, { mimeType: 'image/webp', fileName: `${taskId}-${i + 1}.webp` });
+			}
+		});
+
+		test('several input items: each its own prediction, outputs grouped and paired by item', async () => {
+			const prompts = ['one', 'two'];
+			const result = await fluxRunOk(
+				sim,
+				{
+					operation: 'replicatePredict',
+					model: 'black-forest-labs/flux-schnell',
+					prompt: '={{ $json.text }}',
+					additionalFields: { num_outputs: '={{ $json.count }}' },
+				},
+				{ items: [{ json: { text: prompts[0], count: 2 } }, { json: { text: prompts[1], count: 1 } }] },
+			);
+			expect(result.items.map((item) => [item.pairedItem, item.json.prompt, item.json.imageIndex])).toEqual([
+				[{ item: 0 }, 'one', 0],
+				[{ item: 0 }, 'one', 1],
+				[{ item: 1 }, 'two', 0],
+			]);
+			const inputs = (bodiesSent(sim, createRoute('black-forest-labs/flux-schnell')) as IDataObject[]).map((b) => b.input);
+			expect(inputs).toEqual(expect.arrayContaining([{ prompt: 'one', num_outputs: 2 }, { prompt: 'two', num_outputs: 1 }]));
+		});
+
+		test('replicatePredict with waitForCompletion false returns the prediction at once, without Prefer: wait', async () => {
+			sim.configure({ generationMs: 3000 });
+			const started = Date.now();
+			const result = await fluxRunOk(sim, {
+				operation: 'replicatePredict',
+				model: 'black-forest-labs/flux-schnell',
+				prompt: 'do not wait',
+				waitForCompletion: false,
+			});
+			const elapsed = Date.now() - started;
+			const [submit] = apiRequests(sim, { method: 'POST' });
+			expect(headerOf(submit, 'prefer') ?? '').not.toMatch(/wait/);
+			expect(elapsed).toBeLessThan(2000);
+			expect(result.items).toHaveLength(1);
+			const [item] = result.items;
+			expect(item.binary).toBeUndefined();
+			const prediction = expected.provider(item.json);
+			expect(prediction).toMatchObject({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'do not wait' } });
+			expect(['starting', 'processing']).toContain(prediction.status);
+			// The task ID at the top, whatever the shape: Get Result's Task ID can be {{ $json.id }}.
+			expect(item.json.id).toBe(prediction.id);
+			expect(requestsTo(sim, 'images')).toHaveLength(0);
+		});
 	});
 
-	test('replicatePredict with waitForCompletion false returns the prediction at once, without Prefer: wait', async () => {
-		sim.configure({ generationMs: 3000 });
-		const started = Date.now();
-		const result = await fluxRunOk(sim, {
-			operation: 'replicatePredict',
-			model: 'black-forest-labs/flux-schnell',
-			prompt: 'do not wait',
-			waitForCompletion: false,
+	describe('replicate predict: create routes', () => {
+		const schnell = 'black-forest-labs/flux-schnell';
+		test('Create Route "Predictions Route" sends {model, input} to /replicate/v1/predictions', async () => {
+			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite', options: { replicateRoute: 'predictions' } });
+			expect(apiRequests(sim, { method: 'POST' }).map((r) => [r.path, r.body])).toEqual([
+				[PREDICTIONS, { model: schnell, input: { prompt: 'a kite' } }],
+			]);
+			expect(result.items[0].json.status).toBe(expected.succeeded.replicate);
 		});
-		const elapsed = Date.now() - started;
-		const [submit] = apiRequests(sim, { method: 'POST' });
-		expect(headerOf(submit, 'prefer') ?? '').not.toMatch(/wait/);
-		expect(elapsed).toBeLessThan(2000);
-		expect(result.items).toHaveLength(1);
-		const [item] = result.items;
-		expect(item.binary).toBeUndefined();
-		expect(item.json).toMatchObject({ model: 'black-forest-labs/flux-schnell', input: { prompt: 'do not wait' } });
-		expect(['starting', 'processing']).toContain(item.json.status);
-		expect(requestsTo(sim, 'images')).toHaveLength(0);
+
+		test.each([
+			['model', createRoute(schnell), PREDICTIONS],
+			['predictions', PREDICTIONS, createRoute(schnell)],
+		])('a 404 on the %s route (no task made): the other route is tried once and the image delivered', async (route, first, second) => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL' });
+			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite', options: { replicateRoute: route } });
+			expect(apiRequests(sim, { method: 'POST' }).map((r) => r.path)).toEqual([first, second]);
+			expect(result.items).toHaveLength(1);
+		});
+
+		test('a 404 on both routes fails with CometAPI\'s words after one try of each', async () => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL', times: 2 });
+			const result = await fluxRun(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite' });
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(/Invalid URL/);
+			expect(apiRequests(sim, { method: 'POST' })).toHaveLength(2);
+		});
+
+		test('a 500 on create is not sent again on any route (a task may exist)', async () => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 500 });
+			const result = await fluxRun(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite' });
+			expect(result.status).toBe('error');
+			expect(apiRequests(sim, { method: 'POST' })).toHaveLength(1);
+		});
 	});
 });

@@ -5,6 +5,7 @@ import { cometError, json, type Reply } from './replies.ts';
 import type { Incoming, SimState } from './state.ts';
 import { bflStatus, type TaskRecord } from './tasks.ts';
 import { checkFields, isPlainObject, type Problem } from './validation.ts';
+import { onTheWire } from './wire.ts';
 
 const DEFAULT_SIZE = { width: 1024, height: 768 };
 
@@ -56,6 +57,10 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 		...size,
 	});
 	if (webhookUrl) return json(200, { id: task.id, status: 'Pending', webhook_url: webhookUrl });
+	// Seen enveloped without polling_url: {id, status: "Pending"}.
+	if (state.options.wire === 'envelope') {
+		return json(200, onTheWire('envelope', task, { id: task.id, status: 'Pending' }, '', { submitted: true }));
+	}
 	return json(200, {
 		id: task.id,
 		polling_url: `${state.origins.polling}/v1/get_result?id=${encodeURIComponent(task.id)}`,
@@ -72,7 +77,8 @@ export function getResult(state: SimState, req: Incoming): Reply {
 	}
 	const task = state.tasks.get(id);
 	if (!task) return json(200, { id, status: 'Task not found' });
-	return json(200, resultPayload(state, task));
+	const answer = resultPayload(state, task);
+	return json(200, onTheWire(state.options.wire, task, answer, failureText(answer.details)));
 }
 
 /** The get_result answer; also the webhook payload once the task is terminal. */
@@ -113,6 +119,11 @@ export function resultPayload(
 		};
 	}
 	return { id: task.id, status, result: null, progress: null, details: failureDetails(status) };
+}
+
+function failureText(details: unknown): string {
+	if (!isPlainObject(details)) return '';
+	return typeof details.error === 'string' ? details.error : JSON.stringify(details);
 }
 
 function failureDetails(status: string): Record<string, unknown> {

@@ -26,6 +26,7 @@ const { values } = parseArgs({
 			{ type: 'string' }
 		>),
 		quiet: { type: 'boolean', short: 'q' },
+		envelope: { type: 'boolean' },
 		help: { type: 'boolean', short: 'h' },
 	},
 });
@@ -36,6 +37,7 @@ if (values.help) {
 			Object.entries(FLAGS)
 				.map(([flag, env]) => `  --${flag.padEnd(20)} (env ${env})`)
 				.join('\n') +
+			'\n  --envelope              answer in CometAPI\'s task envelope (env COMETAPI_SIM_WIRE=envelope)' +
 			'\n  --quiet, -q             do not print each request',
 	);
 	process.exit(0);
@@ -62,6 +64,7 @@ const options: SimulatorOptions = {
 	activeTaskLimit: numberSetting('active-limit'),
 	retryAfterSeconds: numberSetting('retry-after'),
 	imageTtlMs: numberSetting('image-ttl-ms'),
+	wire: values.envelope || process.env.COMETAPI_SIM_WIRE === 'envelope' ? 'envelope' : undefined,
 	ports: {
 		api: numberSetting('port'),
 		polling: numberSetting('polling-port'),
@@ -83,6 +86,7 @@ async function main(): Promise<void> {
 			`  Polling origin:  ${simulator.pollingOrigin}`,
 			`  Image origin:    ${simulator.imageOrigin}`,
 			`  Generation time: ${simulator.options.generationMs} ms, active task limit ${simulator.options.activeTaskLimit}`,
+			`  Answer shape:    ${simulator.options.wire}`,
 			`  Prompt markers:  ${PROMPT_MARKERS.join(' ')}`,
 			'Press Ctrl-C to stop.',
 		].join('\n'),

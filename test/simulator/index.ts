@@ -1,5 +1,6 @@
 export { startSimulator } from './simulator.ts';
 export { PROMPT_MARKERS } from './markers.ts';
+export { WIRE_SHAPES } from './wire.ts';
 export type {
 	Fault,
 	FaultKind,
@@ -12,4 +13,5 @@ export type {
 	SimulatorPorts,
 	TaskFormat,
 	WebhookDelivery,
+	WireShape,
 } from './types.ts';

@@ -6,6 +6,7 @@ import { cometError, json, type Reply } from './replies.ts';
 import type { Incoming, SimState } from './state.ts';
 import { replicateStatus, type TaskRecord } from './tasks.ts';
 import { checkFields, isPlainObject, type Problem } from './validation.ts';
+import { onTheWire } from './wire.ts';
 
 const MAX_WAIT_SECONDS = 60;
 
@@ -61,7 +62,7 @@ export async function submitReplicate(
 		// A few ms past readyAt: timers may fire a hair early and the task must be terminal by then.
 		await sleep(Math.min(task.readyAt - Date.now() + 5, waitSeconds * 1000));
 	}
-	return json(201, prediction(state, task));
+	return json(201, onWire(state, task, { submitted: true }));
 }
 
 /** GET /replicate/v1/predictions/{id} */
@@ -70,7 +71,12 @@ export function getPrediction(state: SimState, id: string): Reply {
 	if (!task || task.format !== 'replicate') {
 		return json(404, { title: 'Not found', detail: 'Not found.', status: 404 }, problemType);
 	}
-	return json(200, prediction(state, task));
+	return json(200, onWire(state, task));
+}
+
+function onWire(state: SimState, task: TaskRecord, how: { submitted?: boolean } = {}): Record<string, unknown> {
+	const answer = prediction(state, task);
+	return onTheWire(state.options.wire, task, answer, String(answer.error ?? ''), how);
 }
 
 /** `Prefer: wait=N` (1-60 s) or plain `wait` (60 s); undefined when the client did not ask to wait. */

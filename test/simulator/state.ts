@@ -30,5 +30,6 @@ export const DEFAULT_OPTIONS: Required<SimulatorOptions> = {
 	activeTaskLimit: 24,
 	retryAfterSeconds: 1,
 	imageTtlMs: 600_000,
+	wire: 'raw',
 	ports: {},
 };

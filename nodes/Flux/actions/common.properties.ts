@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { replicateRouteOption } from './replicatePredict.operation';
+
 const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -7,6 +9,7 @@ const optionsCollection: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	options: [
+		replicateRouteOption,
 		{
 			displayName: 'Max Tasks in Flight',
 			name: 'maxTasksInFlight',

@@ -16,6 +16,33 @@ export const replicatePredictModel: INodeProperties[] = modelProperties('replica
 	customModelExample: 'black-forest-labs/flux-krea-dev',
 });
 export const replicatePredictFields = modelFieldsCollection('replicate', 'replicatePredict');
+
+/**
+ * CometAPI documents two create routes. The model's own route is the default: CometAPI's own
+ * integration code and users' working scripts use it. A 404 on one proves no task was made, so
+ * the other is then tried once.
+ */
+export const replicateRouteOption: INodeProperties = {
+	displayName: 'Create Route',
+	name: 'replicateRoute',
+	type: 'options',
+	default: 'model',
+	description: 'Which of CometAPI\'s Replicate routes creates the prediction; on a 404 the other one is tried',
+	options: [
+		{ name: 'Model Route', value: 'model', description: 'POST /replicate/v1/models/{owner}/{name}/predictions with {input}' },
+		{ name: 'Predictions Route', value: 'predictions', description: 'POST /replicate/v1/predictions with {model, input}' },
+	],
+	displayOptions: { show: { '/operation': ['replicatePredict'] } },
+};
+
+function createRoutes(model: string, input: IDataObject) {
+	const [owner, name] = model.split('/').map(encodeURIComponent);
+	return {
+		model: { url: `/replicate/v1/models/${owner}/${name}/predictions`, body: { input } },
+		predictions: { url: '/replicate/v1/predictions', body: { model, input } },
+	};
+}
+
 export const replicatePredict: FluxOperation = {
 	format: () => 'replicate',
 	async prepare(context, request) {
@@ -28,10 +55,13 @@ export const replicatePredict: FluxOperation = {
 		const waiting = context.getNodeParameter('waitForCompletion', true) as boolean;
 		const waitSeconds = waiting ? Number(/wait=(\d+)/.exec(String(Prefer ?? ''))?.[1] ?? 0) : 0;
 		if (waitSeconds) headers.Prefer = Prefer;
+		const options = context.getNodeParameter('options', {}) as IDataObject;
+		const chosen = options.replicateRoute === 'predictions' ? 'predictions' : 'model';
+		const routes = createRoutes(model, { prompt: requireText(context, body.prompt, 'Prompt'), ...checked });
 		return {
 			method: 'POST',
-			url: '/replicate/v1/predictions',
-			body: { model, input: { prompt: requireText(context, body.prompt, 'Prompt'), ...checked } },
+			...routes[chosen],
+			otherRoute: routes[chosen === 'model' ? 'predictions' : 'model'],
 			headers,
 			timeoutMs: (waitSeconds + 30) * 1000,
 			allowedDomains: request.allowedDomains,

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
-import { readApiReply } from './reply';
+import { isWebPage, readApiReply } from './reply';
 import { apiError, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
 import { retryIfLost, retryTransient } from './retry';
 import type { TaskState } from './taskState';
-import { readTask } from './taskState';
+import { readTaskAnswer } from './taskState';
 import type { LostRequest } from './transport';
 import { requestCometApi } from './transport';
 
@@ -25,6 +25,8 @@ export interface Submission {
 	headers?: IDataObject;
 	timeoutMs: number;
 	allowedDomains?: string;
+	/** Another route that creates the same task, tried once when this one answers 404 (no task made). */
+	otherRoute?: { url: string; body: IDataObject };
 }
 
 const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =>
@@ -46,8 +48,15 @@ export async function submitTask(
 	submission: Submission,
 	limits: RetryLimits,
 ): Promise<IDataObject> {
+	let target = submission;
 	const attempt = async (): Promise<Attempt<IDataObject>> => {
-		const sent = await requestCometApi(context, baseUrl, submission);
+		const sent = await requestCometApi(context, baseUrl, target);
+		if ('reply' in sent && sent.reply.statusCode === 404 && target.otherRoute) {
+			// A 404 proves no task was made, so the other create route is safe to try.
+			target = { ...target, ...target.otherRoute, otherRoute: undefined };
+			return await attempt();
+		}
+		if ('reply' in sent && isWebPage(sent.reply)) throw webPage(context, target.url);
 		if ('reply' in sent) return readApiReply(context, sent.reply, 'submit');
 		if ('refused' in sent) throw notSent(context, sent.refused);
 		if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
@@ -55,6 +64,17 @@ export async function submitTask(
 		throw lostSubmit(context, sent.lost);
 	};
 	return await retryTransient(attempt, limits, submitGaveUp(context));
+}
+
+function webPage(context: IExecuteSingleFunctions, url: string) {
+	const instead = url.startsWith('/flux/') ? ', or use the Replicate Predict operation, which works for such keys' : '';
+	return apiError(
+		context,
+		200,
+		`CometAPI answered a web page (HTML) instead of the API (POST ${url})`,
+		undefined,
+		`Keys without access to this route get CometAPI's web page. Check the key's access in your CometAPI console${instead}. Nothing was sent again.`,
+	);
 }
 
 function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
@@ -101,7 +121,7 @@ export function readTaskOrFail(
 	body: IDataObject,
 	knownId?: string,
 ): TaskState {
-	const read = readTask[format](body, knownId);
+	const read = readTaskAnswer(format, body, knownId);
 	if ('unusable' in read) throw apiError(context, 200, `CometAPI's answer cannot be used: ${read.unusable}`, body);
 	return read;
 }

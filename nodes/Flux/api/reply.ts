@@ -26,6 +26,10 @@ export function apiMessage(body: unknown): string | undefined {
 	return typeof message === 'string' ? message : undefined;
 }
 
+/** A 2xx answer that is an HTML page: what CometAPI sends keys that have no access to a route. */
+export const isWebPage = (reply: Reply) =>
+	reply.statusCode >= 200 && reply.statusCode < 300 && typeof reply.body === 'string' && /^\s*</.test(reply.body);
+
 const errorCode = (body: unknown) =>
 	isObject(body) && isObject(body.error) && typeof body.error.code === 'string' ? body.error.code : '';
 

@@ -1,7 +1,17 @@
 export type Outcome = 'waiting' | 'succeeded' | 'failed';
 
-/** Every status both API formats report, what it means, and why a failed one failed. */
-export const taskStatuses: Record<string, { outcome: Outcome; reason?: string; shownAs?: string }> = {
+interface StatusMeaning {
+	outcome: Outcome;
+	reason?: string;
+	shownAs?: string;
+}
+
+/**
+ * Every status CometAPI is known to report, what it means, and why a failed one failed. A status
+ * not listed keeps the task waiting until the timeout: failing at once would throw away an image
+ * that may already be paid for.
+ */
+export const taskStatuses: Record<string, StatusMeaning> = {
 	// BFL format (GET /flux/v1/get_result)
 	Pending: { outcome: 'waiting' },
 	Ready: { outcome: 'succeeded' },
@@ -21,8 +31,26 @@ export const taskStatuses: Record<string, { outcome: Outcome; reason?: string; s
 	// n8n reports a run whose error message contains "canceled" as stopped by the user.
 	canceled: { outcome: 'failed', reason: 'the prediction was cancelled on CometAPI\'s side', shownAs: 'Canceled' },
 	aborted: { outcome: 'failed', reason: 'the prediction was aborted' },
+	// CometAPI's task envelope (data.status), the task model of QuantumNous/new-api's model/task.go
+	NOT_START: { outcome: 'waiting' },
+	SUBMITTED: { outcome: 'waiting' },
+	QUEUED: { outcome: 'waiting' },
+	IN_PROGRESS: { outcome: 'waiting' },
+	SUCCESS: { outcome: 'succeeded' },
+	FAILURE: { outcome: 'failed', reason: 'CometAPI reported the task failed' },
+	// The gateway's own word for a task whose state it lost track of: it may still finish.
+	UNKNOWN: { outcome: 'waiting' },
 };
 
-export function outcomeOf(status: string): Outcome | undefined {
-	return Object.prototype.hasOwnProperty.call(taskStatuses, status) ? taskStatuses[status].outcome : undefined;
+// CometAPI's own code upper-cases statuses: match without regard to case, the exact spelling first.
+const byLowerCase = new Map(Object.entries(taskStatuses).reverse().map(([name, meaning]) => [name.toLowerCase(), meaning]));
+
+/** What a status means; undefined for one not in the table. */
+export function meaningOf(status: string): StatusMeaning | undefined {
+	return Object.hasOwn(taskStatuses, status) ? taskStatuses[status] : byLowerCase.get(status.toLowerCase());
+}
+
+/** A status not in the table counts as waiting. */
+export function outcomeOf(status: string): Outcome {
+	return meaningOf(status)?.outcome ?? 'waiting';
 }

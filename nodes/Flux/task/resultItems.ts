@@ -4,14 +4,13 @@ import { apiError } from '../api/errors';
 import { downloadImage } from './images';
 import type { RunSettings } from './settings';
 import type { TaskState } from '../api/taskState';
-import { outcomeOf, taskStatuses } from '../api/taskStatus';
+import { meaningOf } from '../api/taskStatus';
 
 /** Fails with the status, why, and CometAPI's own words, unless the task succeeded. */
 export function assertSucceeded(context: IExecuteSingleFunctions, task: TaskState) {
-	const outcome = outcomeOf(task.status);
-	if (outcome === 'succeeded') return;
-	const known = outcome && taskStatuses[task.status];
-	const reason = known ? known.reason : 'CometAPI reported a status this node does not know';
+	const known = meaningOf(task.status);
+	if (known?.outcome === 'succeeded') return;
+	const reason = known?.reason ?? 'CometAPI reported a status this node does not know';
 	const status = (known && known.shownAs) || task.status;
 	const said = task.error ? `. CometAPI says: ${task.error}` : '';
 	throw apiError(context, undefined, `Task ${task.id} ended "${status}": ${reason}${said}`, task.raw);

@@ -4,7 +4,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { ApiFormatName } from '../catalogue';
 import { fetchTask } from '../api/cometApi';
 import type { TaskState } from '../api/taskState';
-import { outcomeOf } from '../api/taskStatus';
+import { meaningOf, outcomeOf } from '../api/taskStatus';
 
 export interface WaitOptions {
 	/** When CometAPI created the task, if known: the midpoint of its submit request. */
@@ -15,7 +15,7 @@ export interface WaitOptions {
 	signal?: AbortSignal;
 }
 
-/** Polls CometAPI's own result route until the task leaves the waiting statuses. */
+/** Polls CometAPI's own result route until the task leaves the waiting statuses (or an unknown one). */
 export async function waitForTask(
 	context: IExecuteSingleFunctions,
 	baseUrl: string,
@@ -61,9 +61,10 @@ export function nextPollDelay(
 }
 
 function timedOut(context: IExecuteSingleFunctions, task: TaskState, timeoutSeconds: number) {
+	const unknown = meaningOf(task.status) ? '' : ' (a status this node does not know, so it kept waiting)';
 	return new NodeOperationError(
 		context.getNode(),
-		`Task ${task.id} was still "${task.status}" after ${timeoutSeconds} s`,
+		`Task ${task.id} was still "${task.status}"${unknown} after ${timeoutSeconds} s`,
 		{
 			itemIndex: context.getItemIndex(),
 			description: `It may still finish: collect it later with the Get Result operation and task ID ${task.id}, or raise Options > Timeout.`,

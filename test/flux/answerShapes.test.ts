@@ -1,0 +1,207 @@
+/**
+ * Shapes CometAPI is known to answer in beyond its doc pages (shared/reference/cometapi-flux-api.md,
+ * "What CometAPI actually answers"), each run through the engine. The simulator's `wire` setting
+ * serves the task envelope to the operation test files; the rarer shapes, and answers where the
+ * envelope and the provider's answer disagree, come from a tiny local server here.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { gradientPng } from '../simulator/png.ts';
+import {
+	credentials,
+	expectImageBytes,
+	generateParams,
+	getResultParams,
+	replicateParams,
+	runFlux,
+	startStub,
+	type RunNodeResult,
+	type Stub,
+	type StubReply,
+	type StubRequest,
+} from '../reliability/support.ts';
+
+const PNG = gradientPng(16, 16, 3);
+
+interface Answers {
+	submit?: (request: StubRequest, stub: Stub) => StubReply;
+	/** The n-th poll (0-based). */
+	poll: (request: StubRequest, n: number, stub: Stub) => StubReply;
+}
+
+const stubs: Stub[] = [];
+afterEach(async () => {
+	await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+});
+
+async function cometStub(answers: Answers): Promise<Stub> {
+	let polls = 0;
+	const stub = await startStub((request, self) => {
+		if (request.path.startsWith('/img/')) return { status: 200, headers: { 'content-type': 'image/png' }, body: PNG };
+		if (request.method === 'POST') return answers.submit?.(request, self) ?? { body: { id: 'task-1', status: 'Pending' } };
+		return answers.poll(request, polls++, self);
+	});
+	stubs.push(stub);
+	return stub;
+}
+
+const run = async (stub: Stub, parameters: INodeParameters): Promise<RunNodeResult> =>
+	await runFlux({ parameters, credentials: credentials(stub.url) });
+const polls = (stub: Stub) => stub.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/img/'));
+const submits = (stub: Stub) => stub.requests.filter((r) => r.method === 'POST');
+
+/** CometAPI's task envelope around a provider answer. */
+const envelope = (status: string, inner: unknown, more: Record<string, unknown> = {}) => ({
+	code: 'success',
+	message: '',
+	data: { task_id: 'task-1', action: 'generate', status, fail_reason: '', progress: '0%', data: inner, ...more },
+});
+const bflReady = (stub: Stub) => ({ id: 'task-1', status: 'Ready', result: { sample: `${stub.url}/img/1.png`, seed: 5, prompt: 'p' } });
+const prediction = (stub: Stub, status = 'succeeded') => ({
+	id: 'p1',
+	status,
+	input: { prompt: 'p', seed: 9 },
+	output: status === 'succeeded' ? [`${stub.url}/img/1.png`] : null,
+});
+
+function expectDelivered(result: RunNodeResult, taskId: string) {
+	if (result.error) throw result.error;
+	expect(result.items).toHaveLength(1);
+	expect(result.items[0].json).toMatchObject({ taskId });
+}
+
+describe('create answers', () => {
+	test('BFL submit {id, status: "Pending"} without polling_url: polled on CometAPI by its id', async () => {
+		const stub = await cometStub({ poll: (_r, _n, self) => ({ body: bflReady(self) }) });
+		const result = await run(stub, generateParams());
+		expectDelivered(result, 'task-1');
+		expect(polls(stub)[0]).toMatchObject({ path: '/flux/v1/get_result', query: { id: 'task-1' } });
+		await expectImageBytes(result.items[0]);
+	});
+
+	test('Replicate create with the id at data.id: polled by that id', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: { code: 'success', message: '', data: { id: 'p1', status: 'starting' } } }),
+			poll: (_r, _n, self) => ({ body: envelope('SUCCESS', prediction(self), { task_id: 'p1' }) }),
+		});
+		const result = await run(stub, replicateParams());
+		expectDelivered(result, 'p1');
+		expect(result.items[0].json).toMatchObject({ seed: 9, prompt: 'p' });
+		expect(polls(stub)[0].path).toBe('/replicate/v1/predictions/p1');
+	});
+
+	test('BFL submit in the task envelope: the id at data.task_id', async () => {
+		const stub = await cometStub({
+			submit: () => ({ body: envelope('SUBMITTED', { id: 'task-1', status: 'Pending' }) }),
+			poll: (_r, _n, self) => ({ body: envelope('SUCCESS', bflReady(self), { progress: '100%' }) }),
+		});
+		const result = await run(stub, generateParams());
+		expectDelivered(result, 'task-1');
+		expect(result.items[0].json).toMatchObject({ status: 'SUCCESS', seed: 5, prompt: 'p' });
+	});
+});
+
+describe('the envelope and the provider answer', () => {
+	test('the envelope\'s FAILURE decides over an inner "succeeded", and its fail_reason is the error', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: prediction(stub, 'starting') }),
+			poll: (_r, _n, self) => ({
+				body: envelope('FAILURE', prediction(self), { task_id: 'p1', fail_reason: 'upstream refused: quota of the channel' }),
+			}),
+		});
+		const result = await run(stub, replicateParams());
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/Task p1 ended "FAILURE"/);
+		expect(result.error?.message).toContain('CometAPI says: upstream refused: quota of the channel');
+	});
+
+	test('the envelope\'s IN_PROGRESS keeps waiting although the inner answer says succeeded', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: prediction(stub, 'starting') }),
+			poll: (_r, n, self) => ({
+				body: envelope(n < 2 ? 'IN_PROGRESS' : 'SUCCESS', prediction(self), { task_id: 'p1' }),
+			}),
+		});
+		const result = await run(stub, replicateParams());
+		expectDelivered(result, 'p1');
+		expect(polls(stub)).toHaveLength(3);
+	});
+
+	test('the envelope\'s progress ("80%") brings the next poll forward like BFL\'s progress', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: envelope('SUBMITTED', prediction(stub, 'starting'), { task_id: 'p1' }) }),
+			poll: (_r, n, self) => ({
+				body:
+					n === 0
+						? envelope('IN_PROGRESS', prediction(self, 'processing'), { task_id: 'p1', progress: '80%' })
+						: envelope('SUCCESS', prediction(self), { task_id: 'p1', progress: '100%' }),
+			}),
+		});
+		const result = await run(stub, replicateParams({ options: { pollInterval: 1.5, preferWait: 1 } }));
+		expectDelivered(result, 'p1');
+		const [first, second] = polls(stub).map((r) => r.at);
+		// 80 % done 1.5 s after the submit: it ends about 0.4 s later, not a whole interval later.
+		expect(second - first).toBeLessThan(1000);
+	});
+
+	test('Get Result reads a get_result answer in the envelope', async () => {
+		const stub = await cometStub({ poll: (_r, _n, self) => ({ body: envelope('SUCCESS', bflReady(self)) }) });
+		const result = await run(stub, getResultParams('task-1'));
+		expectDelivered(result, 'task-1');
+		expect(submits(stub)).toHaveLength(0);
+	});
+});
+
+describe('statuses', () => {
+	test.each([
+		['BFL upper-cased', 'PENDING', 'READY'],
+		['BFL lower-cased', 'pending', 'ready'],
+		['envelope lower-cased', 'in_progress', 'success'],
+	])('%s statuses are matched without regard to case', async (name, waiting, done) => {
+		const enveloped = name.startsWith('envelope');
+		const stub = await cometStub({
+			poll: (_r, n, self) => {
+				const inner = n === 0 ? { id: 'task-1', status: enveloped ? 'Pending' : waiting } : { ...bflReady(self), status: enveloped ? 'Ready' : done };
+				return { body: enveloped ? envelope(n === 0 ? waiting : done, inner) : inner };
+			},
+		});
+		const result = await run(stub, generateParams());
+		expectDelivered(result, 'task-1');
+		expect(polls(stub)).toHaveLength(2);
+	});
+
+	test('a status the table does not know keeps the task waiting, and the image is delivered', async () => {
+		const stub = await cometStub({
+			poll: (_r, n, self) => ({ body: n < 2 ? { id: 'task-1', status: 'Warming Up' } : bflReady(self) }),
+		});
+		const result = await run(stub, generateParams());
+		expectDelivered(result, 'task-1');
+		expect(polls(stub)).toHaveLength(3);
+	});
+
+	test('an unknown status until the timeout: the error names the task ID and the last status seen', async () => {
+		const stub = await cometStub({ poll: () => ({ body: envelope('EXPLODED', { id: 'task-1' }) }) });
+		const result = await run(stub, generateParams({ options: { timeout: 1 } }));
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/Task task-1 was still "EXPLODED"/);
+		expect(polls(stub).length).toBeGreaterThan(1);
+		expect(submits(stub)).toHaveLength(1);
+	});
+});
+
+describe('a web page instead of the API', () => {
+	test('a 200 HTML page from /flux/v1/{model}: a clear error pointing to the key\'s access or Replicate Predict, not retried', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><body>CometAPI</body></html>' }),
+			poll: () => ({ status: 500 }),
+		});
+		const result = await run(stub, generateParams());
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/CometAPI answered a web page \(HTML\) instead of the API/);
+		const description = (result.error as { description?: string }).description ?? '';
+		expect(description).toMatch(/access/);
+		expect(description).toMatch(/Replicate Predict/);
+		expect(submits(stub)).toHaveLength(1);
+		expect(polls(stub)).toHaveLength(0);
+	});
+});
