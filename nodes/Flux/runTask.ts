@@ -17,7 +17,7 @@ import { stopped } from './api/errors';
 import { afterAllItemsChecked } from './task/inputGate';
 import { assertSucceeded, resultItems } from './task/resultItems';
 import { readSettings } from './task/settings';
-import { taskSlotsFor } from './task/slots';
+import { taskSlotsFor, type TaskSlot } from './task/slots';
 import { calledAsTool, toolAnswer } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
@@ -60,7 +60,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const { settings, baseUrl, submission, taskId } = checked.value;
 
 	let task: TaskState;
-	let release = () => {};
+	let slot: TaskSlot | undefined;
 	// The timeout counts from the moment the item has its turn, not while it queues for a slot.
 	let startedAt = Date.now();
 	let taskCreatedAt: number | undefined;
@@ -74,9 +74,10 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	try {
 		if (submission) {
 			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
-			release = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
+			slot = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
 			startedAt = Date.now();
-			const answer = await submitTask(context, baseUrl, submission, limits());
+			const answer = await submitTask(context, baseUrl, submission, { ...limits(), onRateLimited: slot.rateLimited });
+			slot.accepted();
 			taskCreatedAt = (startedAt + Date.now()) / 2;
 			task = readTaskOrFail(context, format, answer);
 			if (!settings.waitForCompletion) return [taskAnswerItem(context, task)];
@@ -88,7 +89,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		}
 		task = await waitForTask(context, baseUrl, format, task, limits());
 	} finally {
-		release();
+		slot?.release();
 	}
 	assertSucceeded(context, task);
 	if (calledAsTool(context)) {

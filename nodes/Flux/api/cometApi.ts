@@ -7,7 +7,7 @@ import type { Attempt, RetryLimits } from './retry';
 import { retryIfLost, retryTransient } from './retry';
 import type { TaskState } from './taskState';
 import { readTaskAnswer } from './taskState';
-import type { LostRequest } from './transport';
+import type { LostRequest, Sent } from './transport';
 import { requestCometApi } from './transport';
 
 const POLL_TIMEOUT_MS = 30_000;
@@ -46,22 +46,26 @@ export async function submitTask(
 	context: IExecuteSingleFunctions,
 	baseUrl: string,
 	submission: Submission,
-	limits: RetryLimits,
+	limits: SubmitLimits,
 ): Promise<IDataObject> {
 	let target = submission;
 	const attempt = async (): Promise<Attempt<IDataObject>> => {
-		const sent = await requestCometApi(context, baseUrl, target);
-		if ('reply' in sent && sent.reply.statusCode === 404 && target.otherRoute) {
-			// A 404 proves no task was made, so the other create route is safe to try.
-			target = { ...target, ...target.otherRoute, otherRoute: undefined };
-			return await attempt();
+		for (;;) {
+			const sent = await requestCometApi(context, baseUrl, target);
+			if (!('reply' in sent)) return notAnswered(context, sent);
+			if (sent.reply.statusCode === 404 && target.otherRoute) {
+				// A 404 proves no task was made, so the other create route is safe to try.
+				target = { ...target, ...target.otherRoute, otherRoute: undefined };
+				continue;
+			}
+			if (isWebPage(sent.reply)) throw webPage(context, target.url);
+			const read = readApiReply(context, sent.reply, 'submit');
+			const rateLimited = 'retry' in read && sent.reply.statusCode === 429;
+			if (!rateLimited || !limits.onRateLimited) return read;
+			// A 429 waits Retry-After in the slot queue, then goes again at once: no backoff on top.
+			await limits.onRateLimited(read.retryAfterMs);
+			if (Date.now() >= limits.deadline) return read;
 		}
-		if ('reply' in sent && isWebPage(sent.reply)) throw webPage(context, target.url);
-		if ('reply' in sent) return readApiReply(context, sent.reply, 'submit');
-		if ('refused' in sent) throw notSent(context, sent.refused);
-		if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
-		if (!sent.lost.mayHaveArrived) return { retry: sent.lost.message };
-		throw lostSubmit(context, sent.lost);
 	};
 	return await retryTransient(attempt, limits, submitGaveUp(context));
 }
@@ -75,6 +79,19 @@ function webPage(context: IExecuteSingleFunctions, url: string) {
 		undefined,
 		`Keys without access to this route get CometAPI's web page. Check the key's access in your CometAPI console${instead}. Nothing was sent again.`,
 	);
+}
+
+export interface SubmitLimits extends RetryLimits {
+	/** Called on a 429 before the submit is sent again: gives up the task slot until a new turn. */
+	onRateLimited?: (retryAfterMs?: number) => Promise<void>;
+}
+
+/** A submit without an answer: sent again only if it surely never arrived. */
+function notAnswered(context: IExecuteSingleFunctions, sent: Exclude<Sent, { reply: unknown }>): Attempt<IDataObject> {
+	if ('refused' in sent) throw notSent(context, sent.refused);
+	if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
+	if (!sent.lost.mayHaveArrived) return { retry: sent.lost.message };
+	throw lostSubmit(context, sent.lost);
 }
 
 function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {

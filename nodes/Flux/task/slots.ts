@@ -1,32 +1,109 @@
+import { sleep } from 'n8n-workflow';
+
+/** How far one 429 lowers the bound (TCP's multiplicative decrease). */
+export const DECREASE_FACTOR = 0.5;
+
+/** A held task slot: give it back when the task is done, or hand it back on a 429 and queue again. */
+export interface TaskSlot {
+	release(): void;
+	/** The submit was accepted: the bound may grow again. */
+	accepted(): void;
+	/** The submit was refused with 429: lower the bound, wait Retry-After, then wait for a turn again. */
+	rateLimited(retryAfterMs?: number): Promise<void>;
+}
+
 /**
- * Bounds the tasks one API key has running: CometAPI (like BFL) refuses more than its
- * active-task limit with 429. Shared by every item and execution in this n8n process.
+ * Bounds the tasks one API key has running: CometAPI (like BFL) refuses more than its active-task
+ * limit with 429. Shared by every item and execution in this n8n process. Other processes (queue-mode
+ * workers) share the key's limit but not this memory, so the bound adapts the way TCP does: halved
+ * on a 429 (once per round: one burst of refusals is one signal), raised by one per
+ * bound's worth of accepted submits, never above Max Tasks in Flight.
  */
 export class TaskSlots {
 	private active = 0;
 	private readonly queue: Array<() => void> = [];
+	private pausedUntil = 0;
+	private lastDecreaseAt = -Infinity;
+	/** The adaptive bound; fractional, so additive increase can grow it by 1/bound per success. */
+	bound: number;
 	readonly limit: number;
+	private readonly now: () => number;
 
-	constructor(limit: number) {
+	constructor(limit: number, now: () => number = Date.now) {
 		this.limit = limit;
+		this.bound = limit;
+		this.now = now;
 	}
 
-	async acquire(signal?: AbortSignal): Promise<() => void> {
-		if (this.active >= this.limit) await this.waitForTurn(signal);
-		else this.active++;
-		let released = false;
-		return () => {
-			if (released) return;
-			released = true;
-			const next = this.queue.shift();
-			if (next) next();
-			else this.active--;
+	/** Slots that may be held now. */
+	get allowed(): number {
+		return Math.max(1, Math.floor(this.bound));
+	}
+
+	async acquire(signal?: AbortSignal): Promise<TaskSlot> {
+		await this.take(signal);
+		let held = true;
+		let sentAfter = this.now();
+		const giveBack = () => {
+			if (!held) return;
+			held = false;
+			this.active--;
+			this.grant();
+		};
+		return {
+			release: giveBack,
+			accepted: () => this.onAccepted(),
+			rateLimited: async (retryAfterMs = 1000) => {
+				this.onRateLimited(retryAfterMs, sentAfter);
+				giveBack();
+				await this.take(signal);
+				held = true;
+				sentAfter = this.now();
+			},
 		};
 	}
 
-	/** Resolves once a released slot is handed over to this waiter. */
-	private async waitForTurn(signal?: AbortSignal): Promise<void> {
+	/**
+	 * Multiplicative decrease, once per round as TCP does: a refusal of a submit that left before the
+	 * last decrease was answered for the old bound. New grants pause until Retry-After has passed.
+	 */
+	onRateLimited(retryAfterMs: number, sentAt = this.now()): void {
+		const now = this.now();
+		const pause = Math.max(0, retryAfterMs);
+		if (sentAt >= this.lastDecreaseAt && now - this.lastDecreaseAt >= Math.max(pause, 1)) {
+			this.bound = Math.max(1, this.bound * DECREASE_FACTOR);
+			this.lastDecreaseAt = now;
+		}
+		if (now + pause > this.pausedUntil) {
+			this.pausedUntil = now + pause;
+			void sleep(pause).then(() => this.grant());
+		}
+	}
+
+	/** Additive increase: one more slot per bound's worth of accepted submits. */
+	onAccepted(): void {
+		this.bound = Math.min(this.limit, this.bound + 1 / this.bound);
+		this.grant();
+	}
+
+	private canGrant(): boolean {
+		return this.active < this.allowed && this.now() >= this.pausedUntil;
+	}
+
+	private grant(): void {
+		while (this.queue.length && this.canGrant()) {
+			this.active++;
+			this.queue.shift()!();
+		}
+	}
+
+	/** Resolves once this caller holds a slot. */
+	private async take(signal?: AbortSignal): Promise<void> {
 		signal?.throwIfAborted();
+		if (!this.queue.length && this.canGrant()) {
+			this.active++;
+			return;
+		}
 		await new Promise<void>((resolve, reject) => {
 			const onAbort = () => {
 				this.queue.splice(this.queue.indexOf(turn), 1);

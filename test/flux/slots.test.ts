@@ -1,0 +1,86 @@
+import { TaskSlots } from '../../nodes/Flux/task/slots';
+
+// The bound's arithmetic with a fixed clock: halved on a 429 (once per Retry-After), +1/bound per
+// accepted submit, never above the limit, never below 1.
+describe('adaptive task bound', () => {
+	let now = 1_000_000;
+	const clock = () => now;
+	beforeEach(() => {
+		now = 1_000_000;
+	});
+
+	test('starts at Max Tasks in Flight', () => {
+		const slots = new TaskSlots(24, clock);
+		expect(slots.bound).toBe(24);
+		expect(slots.allowed).toBe(24);
+	});
+
+	test('a 429 halves the bound; a burst of 429s within Retry-After counts once', () => {
+		const slots = new TaskSlots(24, clock);
+		slots.onRateLimited(1000);
+		expect(slots.bound).toBe(12);
+		now += 500;
+		slots.onRateLimited(1000);
+		slots.onRateLimited(1000);
+		expect(slots.bound).toBe(12);
+		now += 500;
+		slots.onRateLimited(1000);
+		expect(slots.bound).toBe(6);
+	});
+
+	test('never below 1', () => {
+		const slots = new TaskSlots(4, clock);
+		for (let i = 0; i < 5; i++) {
+			slots.onRateLimited(0);
+			now += 1;
+		}
+		expect(slots.bound).toBe(1);
+		expect(slots.allowed).toBe(1);
+	});
+
+	test('additive increase: one slot per bound of accepted submits, capped at the limit', () => {
+		const slots = new TaskSlots(24, clock);
+		slots.onRateLimited(1000); // 12
+		for (let i = 0; i < 12; i++) slots.onAccepted();
+		// 12 steps of 1/bound from 12 reach just under 13 (each step is a little smaller).
+		expect(slots.bound).toBeGreaterThan(12.95);
+		expect(slots.bound).toBeLessThan(13);
+		expect(slots.allowed).toBe(12);
+		slots.onAccepted();
+		expect(slots.allowed).toBe(13);
+		for (let i = 0; i < 1000; i++) slots.onAccepted();
+		expect(slots.bound).toBe(24);
+	});
+
+	test('a refused holder gives its slot back, waits Retry-After, then queues behind waiters', async () => {
+		const slots = new TaskSlots(2);
+		const a = await slots.acquire();
+		const b = await slots.acquire();
+		const order: string[] = [];
+		const c = slots.acquire().then((slot) => (order.push('c'), slot));
+		const t0 = Date.now();
+		// b is refused: the bound drops to 1; its retry waits 50 ms and a turn.
+		const bAgain = b.rateLimited(50).then(() => order.push('b'));
+		a.release(); // active is now 0 of 1 allowed, but grants pause for Retry-After
+		await new Promise((r) => setTimeout(r, 10));
+		expect(order).toEqual([]);
+		const cSlot = await c;
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+		expect(order).toEqual(['c']);
+		cSlot.release();
+		await bAgain;
+		expect(order).toEqual(['c', 'b']);
+	});
+
+	test('an aborted waiter leaves the queue', async () => {
+		const slots = new TaskSlots(1);
+		const a = await slots.acquire();
+		const abort = new AbortController();
+		const waiting = slots.acquire(abort.signal);
+		abort.abort(new Error('stopped'));
+		await expect(waiting).rejects.toThrow('stopped');
+		a.release();
+		const next = await slots.acquire();
+		next.release();
+	});
+});
