@@ -38,8 +38,8 @@ export async function checkedModelFields(
 	modelId: string,
 	fields: IDataObject,
 ): Promise<IDataObject> {
-	const checked = await checkedListedFields(context, format, modelId, fields);
 	const extra = extraFields(context, format);
+	const checked = await checkedListedFields(context, format, modelId, fields, Object.keys(extra));
 	const { displayName } = extraFieldsOption[format];
 	const clash = Object.keys(extra).find((key) => key in checked || key === 'prompt');
 	if (clash) throw invalid(context, `${displayName} sets "${clash}", which is already set by a field: set it in one place`);
@@ -51,12 +51,13 @@ async function checkedListedFields(
 	format: ApiFormatName,
 	modelId: string,
 	fields: IDataObject,
+	setInExtra: string[],
 ): Promise<IDataObject> {
 	const model = findModel(format, modelId);
 	const specs: Record<string, FieldSpec> = model?.fields ?? looseImageSpecs(format);
 	const imageFields = Object.keys(specs).filter((field) => ['image', 'imageList'].includes(specs[field].kind));
 	const withImages = await withBinaryImages(context, format, imageFields, specs, fields);
-	const { fields: checked, problem } = validateFields(withImages, model?.fields);
+	const { fields: checked, problem } = validateFields(withImages, model?.fields, setInExtra);
 	if (problem) {
 		const name = problem.displayName ?? fieldInfo[problem.field]?.displayName ?? problem.field;
 		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);

@@ -81,6 +81,7 @@ export interface FieldProblem {
 export function validateFields(
 	fields: IDataObject,
 	specs: Record<string, FieldSpec> | undefined,
+	setElsewhere: string[] = [],
 ): { fields: IDataObject; problem?: FieldProblem } {
 	if (!specs) return { fields };
 	const normalised: IDataObject = {};
@@ -91,7 +92,9 @@ export function validateFields(
 		if (checked.problem) return { fields, problem: { field, message: `${checked.problem} (got ${show(value)})` } };
 		normalised[field] = checked.value as IDataObject[string];
 	}
-	const missing = Object.keys(specs).find((field) => specs[field].kind === 'image' && (specs[field] as { required?: boolean }).required && normalised[field] === undefined);
+	const missing = Object.entries(specs).find(
+		([field, spec]) => spec.kind === 'image' && spec.required && normalised[field] === undefined && !setElsewhere.includes(field),
+	)?.[0];
 	if (missing) return { fields, problem: { field: missing, message: 'is required' } };
 	return { fields: normalised, problem: areaProblem(normalised, specs) };
 }
