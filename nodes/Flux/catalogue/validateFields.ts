@@ -89,7 +89,9 @@ export function validateFields(
 		const spec = specs[field];
 		if (!spec) return { fields, problem: { field, message: 'is not supported by this model' } };
 		const checked = checkValue(spec, value);
-		if (checked.problem) return { fields, problem: { field, message: `${checked.problem} (got ${show(value)})` } };
+		// An image list's problem names its count; its values (base64) say nothing.
+		const got = spec.kind === 'imageList' ? '' : ` (got ${show(value)})`;
+		if (checked.problem) return { fields, problem: { field, message: `${checked.problem}${got}` } };
 		normalised[field] = checked.value as IDataObject[string];
 	}
 	const missing = Object.entries(specs).find(
