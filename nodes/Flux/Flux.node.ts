@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { commonProperties } from './actions/common.properties';
 import { generateFields, generateModel } from './actions/generate.operation';
 import { getResultDescription } from './actions/getResult.operation';
+import { listSearch } from './actions/modelSearch';
 import { promptProperty } from './actions/modelAndPrompt.properties';
 import { replicatePredictFields, replicatePredictModel } from './actions/replicatePredict.operation';
 import { runTask } from './runTask';
@@ -18,9 +19,11 @@ export class Flux implements INodeType {
 		name: 'flux',
 		icon: { light: 'file:flux.svg', dark: 'file:flux.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Model is a resource locator (a live list, or by ID); version 1 keeps the plain list.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle:
-			'={{ {generate: "Generate", replicatePredict: "Replicate Predict", getResult: "Get Result"}[$parameter.operation] + ($parameter.operation === "getResult" ? "" : ": " + ($parameter.model === "custom" ? $parameter.customModel : $parameter.model)) }}',
+			'={{ {generate: "Generate", replicatePredict: "Replicate Predict", getResult: "Get Result"}[$parameter.operation] + ($parameter.operation === "getResult" ? "" : ": " + (typeof $parameter.model === "object" ? $parameter.model.value : $parameter.model === "custom" ? $parameter.customModel : $parameter.model)) }}',
 		description: 'Generate images with Black Forest Labs\' Flux models through CometAPI',
 		defaults: { name: 'CometAPI Flux' },
 		// As an AI Agent's tool: one image per call, and a short answer the model can quote.
@@ -89,4 +92,6 @@ export class Flux implements INodeType {
 			...commonProperties,
 		],
 	};
+
+	methods = { listSearch };
 }

@@ -420,7 +420,8 @@ describe('generate: image inputs', () => {
 	});
 
 	test('each item sends its own binary input image', async () => {
-		const pictures = [Buffer.from('first picture'), Buffer.from('second picture, longer')];
+		const jpeg = (text: string) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(text)]);
+		const pictures = [jpeg('first picture'), jpeg('second picture, longer')];
 		const result = await fluxRunOk(
 			sim,
 			{

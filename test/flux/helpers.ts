@@ -50,9 +50,19 @@ export async function fluxRun(
 	return await runNode({
 		nodeType: new Flux(),
 		credentials: fluxCredentials(sim),
+		typeVersion: versionFor(parameters),
 		...extra,
 		parameters: { ...parameters, options },
 	});
+}
+
+/**
+ * Tests that set Model as a plain string (or "custom" + customModel) run version 1, as workflows
+ * saved before the model list do; a resource-locator value `{ __rl, mode, value }` runs version 2.
+ */
+export function versionFor(parameters: INodeParameters): number {
+	const model = parameters.model as { __rl?: boolean } | undefined;
+	return typeof model === 'object' && model?.__rl ? 2 : 1;
 }
 
 /** Like {@link fluxRun}, but fails the test with the node's error message when the run did not succeed. */

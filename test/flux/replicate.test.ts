@@ -301,7 +301,8 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				{ items: [itemWithBinary('ref', SAMPLE_INPUT_BYTES, { mimeType: 'image/jpeg', fileName: 'r.jpg' })] },
 			);
 			const [body] = bodiesSent(sim, createRoute('black-forest-labs/flux-1.1-pro')) as IDataObject[];
-			expect((body.input as IDataObject).image_prompt).toBe(`data:image/jpeg;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
+			// The bytes decide the type (SAMPLE_INPUT_BYTES is a PNG), not the declared one.
+			expect((body.input as IDataObject).image_prompt).toBe(`data:image/png;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
 		});
 
 		test('when the Prefer wait ends first, the node polls CometAPI\'s prediction route until done', async () => {

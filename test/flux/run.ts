@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { Flux } from '../../nodes/Flux/Flux.node';
 import { runNode, type RunNodeOptions, type RunNodeResult } from '../harness/index.ts';
 import type { LoggedRequest, Simulator } from '../simulator/index.ts';
+import { versionFor } from './helpers.ts';
 
 export interface FluxRun extends RunNodeResult {
 	/** Requests the simulator logged (any origin) during this run, in order. */
@@ -41,6 +42,7 @@ export async function runFlux(sim: Simulator, parameters: INodeParameters, extra
 	const result = await runNode({
 		nodeType: new Flux(),
 		credentials: { cometApi: { apiKey: apiKey ?? sim.apiKey, baseUrl: sim.url } },
+		typeVersion: versionFor(parameters),
 		...runOptions,
 		parameters: { ...parameters, options },
 	});

@@ -25,6 +25,10 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 	}
 	const body = req.body;
 	const { problems, ignored } = checkFields(model.fields, body);
+	const pixels = Number(body.width ?? 1024) * Number(body.height ?? 1024);
+	if (model.maxPixels && pixels > model.maxPixels) {
+		problems.push({ field: 'width', kind: 'value_error', message: `Width x height must be at most ${model.maxPixels} pixels`, input: pixels });
+	}
 	if (problems.length > 0) return validationError(problems);
 
 	const markers = readMarkers(body.prompt);

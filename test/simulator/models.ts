@@ -5,6 +5,8 @@ export type FieldSpec =
 	| { type: 'string'; required?: boolean }
 	| { type: 'url'; required?: boolean }
 	| { type: 'integer'; min?: number; max?: number; multipleOf?: number }
+	/** A JSON array of strings (Replicate's input_images), at most `maxItems`. */
+	| { type: 'list'; maxItems: number }
 	| { type: 'number'; min: number; max: number }
 	| { type: 'boolean' }
 	| { type: 'enum'; values: readonly string[] }
@@ -17,6 +19,8 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
 export interface BflModel {
 	fields: FieldTable;
+	/** width x height cap (FLUX.2: 4 MP). */
+	maxPixels?: number;
 	defaultOutputFormat: ImageFormat;
 	/** Active-task cap for this model, on top of the per-key cap (BFL: 6 for flux-kontext-max). */
 	ownActiveLimit?: number;
@@ -29,8 +33,8 @@ const bool: FieldSpec = { type: 'boolean' };
 const text: FieldSpec = { type: 'string' };
 const bflOutputFormat: FieldSpec = { type: 'enum', values: ['jpeg', 'png', 'webp'] };
 const safetyTolerance: FieldSpec = { type: 'integer', min: 0, max: 6 };
+const image: FieldSpec = { type: 'string' };
 const side1440: FieldSpec = { type: 'integer', min: 256, max: 1440, multipleOf: 32 };
-const side2048: FieldSpec = { type: 'integer', min: 256, max: 2048, multipleOf: 16 };
 const steps50: FieldSpec = { type: 'integer', min: 1, max: 50 };
 const guidance5: FieldSpec = { type: 'number', min: 1.5, max: 5 };
 
@@ -69,13 +73,26 @@ const fillOrExpand: FieldTable = {
 	guidance: { type: 'number', min: 1.5, max: 100 },
 };
 
+// BFL's FLUX.2: sides multiples of 16, at least 64; width x height at most 4 MP; safety 0-5.
+const flux2Side: FieldSpec = { type: 'integer', min: 64, multipleOf: 16 };
 const flux2: FieldTable = {
 	...bflCommon,
 	prompt,
+	safety_tolerance: { type: 'integer', min: 0, max: 5 },
 	input_image: text,
 	...Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((n) => [`input_image_${n}`, text])),
-	width: side2048,
-	height: side2048,
+	width: flux2Side,
+	height: flux2Side,
+};
+const FLUX2_MAX_PIXELS = 2048 * 2048;
+
+const control: FieldTable = {
+	...bflCommon,
+	prompt,
+	control_image: image,
+	preprocessed_image: image,
+	steps: { type: 'integer', min: 15, max: 50 },
+	guidance: { type: 'number', min: 1, max: 100 },
 };
 
 export const BFL_MODELS: Record<string, BflModel> = {
@@ -120,13 +137,23 @@ export const BFL_MODELS: Record<string, BflModel> = {
 		},
 		defaultOutputFormat: 'jpeg',
 	},
-	'flux-2-pro': { fields: flux2, defaultOutputFormat: 'jpeg' },
-	'flux-2-max': { fields: flux2, defaultOutputFormat: 'jpeg' },
+	'flux-pro-1.0-canny': {
+		fields: {
+			...control,
+			canny_low_threshold: { type: 'integer', min: 0, max: 500 },
+			canny_high_threshold: { type: 'integer', min: 0, max: 500 },
+		},
+		defaultOutputFormat: 'jpeg',
+	},
+	'flux-pro-1.0-depth': { fields: control, defaultOutputFormat: 'jpeg' },
+	'flux-2-pro': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-2-max': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 	'flux-2-flex': {
 		fields: { ...flux2, steps: steps50, guidance: { type: 'number', min: 1.5, max: 10 } },
 		defaultOutputFormat: 'jpeg',
+		maxPixels: FLUX2_MAX_PIXELS,
 	},
-	'flux-2-klein': { fields: flux2, defaultOutputFormat: 'jpeg' },
+	'flux-2-klein': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 };
 
 export type ReplicateFormat = 'webp' | 'jpg' | 'png';
@@ -236,6 +263,54 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		defaultOutputFormat: 'jpg',
 	},
 };
+
+// FLUX.2 and Kontext on Replicate, with the inputs CometAPI's own code sends.
+const replicateFlux2: FieldTable = {
+	prompt,
+	input_images: { type: 'list', maxItems: 8 },
+	aspect_ratio: { type: 'enum', values: ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'custom', 'match_input_image'] },
+	resolution: { type: 'enum', values: ['match_input_image', '0.5 MP', '1 MP', '2 MP', '4 MP'] },
+	width: { type: 'integer', min: 256, max: 2048 },
+	height: { type: 'integer', min: 256, max: 2048 },
+	seed,
+	safety_tolerance: { type: 'integer', min: 0, max: 5 },
+	output_format: replicateOutputFormat,
+	output_quality: outputQuality,
+};
+const replicateKontext: FieldTable = {
+	prompt,
+	input_image: text,
+	aspect_ratio: { type: 'enum', values: ['match_input_image', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '21:9', '9:21', '2:1', '1:2'] },
+	prompt_upsampling: bool,
+	seed,
+	safety_tolerance: { type: 'integer', min: 0, max: 6 },
+	output_format: { type: 'enum', values: ['jpg', 'png'] },
+};
+Object.assign(REPLICATE_MODELS, {
+	'black-forest-labs/flux-2-pro': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
+	'black-forest-labs/flux-2-max': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
+	'black-forest-labs/flux-2-flex': {
+		fields: { ...replicateFlux2, steps: { type: 'integer', min: 1, max: 50 }, guidance: { type: 'number', min: 1.5, max: 10 }, prompt_upsampling: bool },
+		output: 'single',
+		defaultOutputFormat: 'webp',
+	},
+	'black-forest-labs/flux-2-dev': {
+		fields: {
+			prompt,
+			input_images: { type: 'list', maxItems: 4 },
+			aspect_ratio: replicateFlux2.aspect_ratio,
+			go_fast: bool,
+			seed,
+			disable_safety_checker: bool,
+			output_format: replicateOutputFormat,
+			output_quality: outputQuality,
+		},
+		output: 'single',
+		defaultOutputFormat: 'webp',
+	},
+	'black-forest-labs/flux-kontext-pro': { fields: replicateKontext, output: 'single', defaultOutputFormat: 'png' },
+	'black-forest-labs/flux-kontext-max': { fields: replicateKontext, output: 'single', defaultOutputFormat: 'png' },
+} satisfies Record<string, ReplicateModel>);
 
 /** Ids listed by GET /v1/models, besides the flux ones. */
 export const OTHER_LISTED_MODELS = [

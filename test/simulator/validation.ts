@@ -49,6 +49,10 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
 				: `Input should be ${spec.values.map((v) => `'${v}'`).join(', ')}`;
 		case 'ratio':
 			return checkRatio(value);
+		case 'list':
+			if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+				return 'Input should be a valid list of strings';
+			return value.length > spec.maxItems ? `List should have at most ${spec.maxItems} items after validation, not ${value.length}` : undefined;
 		case 'integer':
 			if (typeof value !== 'number' || !Number.isInteger(value))
 				return 'Input should be a valid integer';

@@ -13,6 +13,8 @@ export const generateModel: INodeProperties[] = modelProperties('generate', {
 		options: modelOptions('bfl'),
 		default: 'flux-pro-1.1',
 	},
+	format: 'bfl',
+	searchListMethod: 'searchBflModels',
 	customModelExample: 'flux-2-klein',
 });
 export const generateFields = modelFieldsCollection('bfl', 'generate');

@@ -1,21 +1,17 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
-import { fieldInfo, fieldsOf, findModel, type ApiFormatName } from '../catalogue';
+import { catalogues, fieldInfo, findModel, modelIdShape, type ApiFormatName, type FieldSpec } from '../catalogue';
+import { encodeImage, imageListFields, MAX_INPUT_IMAGE_BYTES, sniffImageType, splitImageList } from '../catalogue/imageInputs';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 import { invalid } from '../api/errors';
 
-/** The model ID the user chose, or typed under "Other". */
+/** The model ID the user chose: from the list or by ID (version 2), or typed under "Other" (version 1). */
 export function chosenModel(context: IExecuteSingleFunctions, format: ApiFormatName): string {
-	const model = context.getNodeParameter('model', '') as string;
+	const model = context.getNodeParameter('model', '', { extractValue: true }) as string;
 	return modelId(context, format, model === CUSTOM_MODEL ? context.getNodeParameter('customModel', '') : model);
 }
-
-const modelIdShape: Record<ApiFormatName, { pattern: RegExp; example: string }> = {
-	bfl: { pattern: /^[\w.-]+$/, example: 'flux-pro-1.1' },
-	replicate: { pattern: /^[\w.-]+\/[\w.-]+$/, example: 'black-forest-labs/flux-schnell' },
-};
 
 function modelId(context: IExecuteSingleFunctions, format: ApiFormatName, id: unknown): string {
 	const { pattern, example } = modelIdShape[format];
@@ -42,8 +38,8 @@ export async function checkedModelFields(
 	modelId: string,
 	fields: IDataObject,
 ): Promise<IDataObject> {
-	const checked = await checkedListedFields(context, format, modelId, fields);
 	const extra = extraFields(context, format);
+	const checked = await checkedListedFields(context, format, modelId, fields, Object.keys(extra));
 	const { displayName } = extraFieldsOption[format];
 	const clash = Object.keys(extra).find((key) => key in checked || key === 'prompt');
 	if (clash) throw invalid(context, `${displayName} sets "${clash}", which is already set by a field: set it in one place`);
@@ -55,53 +51,98 @@ async function checkedListedFields(
 	format: ApiFormatName,
 	modelId: string,
 	fields: IDataObject,
+	setInExtra: string[],
 ): Promise<IDataObject> {
 	const model = findModel(format, modelId);
-	const imageFields = model ? Object.keys(model.fields).filter((field) => model.fields[field].kind === 'image') : fieldsOf(format);
-	const withImages = await withBinaryImages(context, format, imageFields, fields);
-	const { fields: checked, problem } = validateFields(withImages, model?.fields);
+	const specs: Record<string, FieldSpec> = model?.fields ?? looseImageSpecs(format);
+	const imageFields = Object.keys(specs).filter((field) => ['image', 'imageList'].includes(specs[field].kind));
+	const withImages = await withBinaryImages(context, format, imageFields, specs, fields);
+	const { fields: checked, problem } = validateFields(withImages, model?.fields, setInExtra);
 	if (problem) {
-		const name = fieldInfo[problem.field]?.displayName ?? problem.field;
+		const name = problem.displayName ?? fieldInfo[problem.field]?.displayName ?? problem.field;
 		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
 	}
-	return checked;
+	const body: IDataObject = {};
+	for (const [field, value] of Object.entries(checked)) {
+		Object.assign(body, specs[field]?.kind === 'imageList' ? imageListFields(format, field, value as string[]) : { [field]: value });
+	}
+	return body;
 }
 
+/** For a model of no known family: each image field of the format, as the catalogue's models take it. */
+function looseImageSpecs(format: ApiFormatName): Record<string, FieldSpec> {
+	const specs: Record<string, FieldSpec> = {};
+	for (const model of catalogues[format].models) {
+		for (const [field, spec] of Object.entries(model.fields)) {
+			if (spec.kind === 'imageList' || (spec.kind === 'image' && !specs[field])) specs[field] = spec;
+		}
+	}
+	return specs;
+}
+
+/** Image fields with their binaries in place: one text for an image, a list for an image list. */
 async function withBinaryImages(
 	context: IExecuteSingleFunctions,
 	format: ApiFormatName,
 	imageFields: string[],
+	specs: Record<string, FieldSpec>,
 	fields: IDataObject,
 ) {
 	const result = { ...fields };
 	for (const field of imageFields) {
+		const list = specs[field].kind === 'imageList';
+		if (list && result[field] !== undefined) result[field] = splitImageList(result[field]) as IDataObject[string];
 		const info = fieldInfo[field];
+		const label = `${info.displayName} (Binary ${list ? 'Properties' : 'Property'})`;
 		const property = context.getNodeParameter(`additionalFields.${binaryPropertyOptionName(field)}`, null);
 		if (property === null) continue;
 		if (typeof property !== 'string' || property.trim() === '') {
-			throw invalid(context, `${info.displayName} (Binary Property) must name a binary property, e.g. data`);
+			throw invalid(context, `${label} must name a binary property, e.g. data`);
 		}
 		if (result[field] !== undefined) {
 			throw invalid(context, `${info.displayName}: set either the URL or the binary property, not both`);
 		}
-		result[field] = await binaryAsText(context, format, property.trim(), info.displayName);
+		const names = list ? binaryNames(context, property) : [property.trim()];
+		const images = [];
+		for (const name of names) images.push(await binaryAsText(context, format, name, label));
+		result[field] = list ? images : images[0];
 	}
 	return result;
 }
 
-/** BFL takes raw base64; Replicate takes a data URI. */
-async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatName, property: string, displayName: string) {
+/** The binary property names a list names: "data, data_1", or * for every image of the item in order. */
+function binaryNames(context: IExecuteSingleFunctions, property: string): string[] {
+	const names = property.split(',').map((name) => name.trim()).filter(Boolean);
+	if (names.length !== 1 || names[0] !== '*') return names;
+	const binaries = context.getInputData().binary ?? {};
+	return Object.keys(binaries).filter((name) => binaries[name].mimeType?.startsWith('image/') || binaries[name].fileType === 'image');
+}
+
+/** A binary property's file in the format's encoding, once its bytes show an image within BFL's size limit. */
+async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatName, property: string, label: string) {
 	const binary = context.getInputData().binary?.[property];
 	if (!binary) {
 		const present = Object.keys(context.getInputData().binary ?? {});
 		throw invalid(
 			context,
-			`${displayName} (Binary Property): the input item has no binary property "${property}"`,
+			`${label}: the input item has no binary property "${property}"`,
 			present.length ? `Its binary properties are: ${present.join(', ')}` : 'The input item has no binary data at all.',
 		);
 	}
-	const base64 = (await context.helpers.getBinaryDataBuffer(property)).toString('base64');
-	return format === 'bfl' ? base64 : `data:${binary.mimeType || 'application/octet-stream'};base64,${base64}`;
+	const bytes = await context.helpers.getBinaryDataBuffer(property);
+	const mimeType = sniffImageType(bytes);
+	if (!mimeType) {
+		throw invalid(
+			context,
+			`${label}: binary property "${property}" is not an image (its content is not PNG, JPEG, WebP or GIF)`,
+			`Its file ${binary.fileName ?? ''} is declared as ${binary.mimeType || 'no type'}; the file's bytes decide.`,
+		);
+	}
+	if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
+		const mb = (size: number) => `${(size / 2 ** 20).toFixed(1)} MB`;
+		throw invalid(context, `${label}: binary property "${property}" is ${mb(bytes.length)}, over the API's limit of ${mb(MAX_INPUT_IMAGE_BYTES)} per image`);
+	}
+	return encodeImage(format, bytes, mimeType);
 }
 
 function extraFields(context: IExecuteSingleFunctions, format: ApiFormatName): IDataObject {

@@ -13,6 +13,8 @@ export const replicatePredictModel: INodeProperties[] = modelProperties('replica
 		options: modelOptions('replicate'),
 		default: 'black-forest-labs/flux-schnell',
 	},
+	format: 'replicate',
+	searchListMethod: 'searchReplicateModels',
 	customModelExample: 'black-forest-labs/flux-krea-dev',
 });
 export const replicatePredictFields = modelFieldsCollection('replicate', 'replicatePredict');

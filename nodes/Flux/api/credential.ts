@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, IExecuteSingleFunctions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteSingleFunctions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import { cometApiBaseUrl } from '../../../credentials/CometApi.credentials';
 
@@ -38,4 +43,13 @@ export async function withoutApiKey<T>(context: IExecuteSingleFunctions, value: 
 	if (!text?.includes(key)) return value;
 	const redacted = text.split(key).join(REDACTED);
 	return (typeof value === 'string' ? redacted : JSON.parse(redacted)) as T;
+}
+
+/** The credential's Base URL when the editor lists models (no item, no execution). */
+export async function editorBaseUrl(context: ILoadOptionsFunctions): Promise<string | undefined> {
+	try {
+		return cometApiBaseUrl((await context.getCredentials(CREDENTIAL_TYPE)).baseUrl);
+	} catch {
+		return undefined;
+	}
 }

@@ -31,8 +31,9 @@ const flux1Sized: Record<string, FieldSpec> = {
 	...webhook,
 };
 
+// Kontext: input_image plus the experimental input_image_2 ... input_image_4.
 const kontext: Record<string, FieldSpec> = {
-	input_image: { kind: 'image' },
+	input_image: { kind: 'imageList', max: 4 },
 	aspect_ratio: { ...aspectRatio, default: '1:1' },
 	prompt_upsampling: { kind: 'boolean', default: false },
 	seed,
@@ -41,18 +42,51 @@ const kontext: Record<string, FieldSpec> = {
 	...webhook,
 };
 
+// FLUX.2 sizes: multiples of 16, at least 64, at most 4 MP in all (so a side alone tops out at 4 MP / 64).
+const FLUX2_MAX_PIXELS = 2048 * 2048;
+const flux2Side = (times: string): FieldSpec => ({
+	kind: 'integer',
+	min: 64,
+	max: FLUX2_MAX_PIXELS / 64,
+	multipleOf: 16,
+	default: 1024,
+	area: { times, maxPixels: FLUX2_MAX_PIXELS },
+});
+// FLUX.2 [pro]/[max]/[flex]: input_image plus input_image_2 ... input_image_8.
 const flux2: Record<string, FieldSpec> = {
-	input_image: { kind: 'image' },
-	width: size(256, 2048, 16, 1024),
-	height: size(256, 2048, 16, 1024),
+	input_image: { kind: 'imageList', max: 8 },
+	width: flux2Side('height'),
+	height: flux2Side('width'),
 	prompt_upsampling: { kind: 'boolean' },
 	seed,
-	safety_tolerance: safetyTolerance,
+	safety_tolerance: { ...safetyTolerance, max: 5 },
 	output_format: jpegOrPng('jpeg'),
 	...webhook,
 };
 
-/** Models of the BFL format, with each one's fields, ranges and defaults (BFL's API reference). */
+// FLUX.1 Tools [pro]: steps and guidance as BFL's reference gives them for each endpoint.
+const tools = (guidance: FieldSpec): Record<string, FieldSpec> => ({
+	steps: { kind: 'integer', min: 15, max: 50, default: 50 },
+	guidance,
+	prompt_upsampling: { kind: 'boolean', default: false },
+	seed,
+	safety_tolerance: safetyTolerance,
+	output_format: jpegOrPng('jpeg'),
+	...webhook,
+});
+const control = (guidance: FieldSpec): Record<string, FieldSpec> => ({
+	control_image: { kind: 'image' },
+	preprocessed_image: { kind: 'image' },
+	...tools(guidance),
+});
+const expandSide: FieldSpec = { kind: 'integer', min: 0, max: 2048, default: 0 };
+
+/**
+ * Models of the BFL format, with each one's fields, ranges and defaults, from BFL's API reference
+ * (https://docs.bfl.ai/api-reference, OpenAPI at https://api.bfl.ai/openapi.json): e.g. fill is
+ * "POST /v1/flux-pro-1.0-fill", expand "/v1/flux-pro-1.0-expand", canny "/v1/flux-pro-1.0-canny",
+ * depth "/v1/flux-pro-1.0-depth", FLUX.2 "/v1/flux-2-pro".
+ */
 export const bflModels: ModelSpec[] = [
 	{ id: 'flux-pro-1.1', name: 'FLUX 1.1 [pro]', fields: flux1Sized },
 	{
@@ -94,6 +128,37 @@ export const bflModels: ModelSpec[] = [
 	{ id: 'flux-2-pro', name: 'FLUX.2 [pro]', fields: flux2 },
 	{ id: 'flux-2-max', name: 'FLUX.2 [max]', fields: flux2 },
 	{
+		id: 'flux-pro-1.0-fill',
+		name: 'FLUX.1 Fill [pro] (inpaint with a mask)',
+		fields: { image: { kind: 'image', required: true }, mask: { kind: 'image' }, ...tools({ kind: 'number', min: 1.5, max: 100, default: 60 }) },
+	},
+	{
+		id: 'flux-pro-1.0-expand',
+		name: 'FLUX.1 Expand [pro] (outpaint)',
+		fields: {
+			image: { kind: 'image', required: true },
+			top: expandSide,
+			bottom: expandSide,
+			left: expandSide,
+			right: expandSide,
+			...tools({ kind: 'number', min: 1.5, max: 100, default: 60 }),
+		},
+	},
+	{
+		id: 'flux-pro-1.0-canny',
+		name: 'FLUX.1 Canny [pro] (follow the edges of an image)',
+		fields: {
+			...control({ kind: 'number', min: 1, max: 100, default: 30 }),
+			canny_low_threshold: { kind: 'integer', min: 0, max: 500, default: 50 },
+			canny_high_threshold: { kind: 'integer', min: 0, max: 500, default: 200 },
+		},
+	},
+	{
+		id: 'flux-pro-1.0-depth',
+		name: 'FLUX.1 Depth [pro] (follow the depth of an image)',
+		fields: control({ kind: 'number', min: 1, max: 100, default: 15 }),
+	},
+	{
 		id: 'flux-2-flex',
 		name: 'FLUX.2 [flex]',
 		fields: {
@@ -106,6 +171,10 @@ export const bflModels: ModelSpec[] = [
 
 /** For a model ID typed by hand: the catalogue model of the same family, or undefined. */
 export const bflFamilies: Array<{ pattern: RegExp; like: string }> = [
+	{ pattern: /fill/, like: 'flux-pro-1.0-fill' },
+	{ pattern: /expand/, like: 'flux-pro-1.0-expand' },
+	{ pattern: /canny/, like: 'flux-pro-1.0-canny' },
+	{ pattern: /depth/, like: 'flux-pro-1.0-depth' },
 	{ pattern: /^flux-2-flex/, like: 'flux-2-flex' },
 	{ pattern: /^flux-2-/, like: 'flux-2-pro' },
 	{ pattern: /kontext/, like: 'flux-kontext-pro' },

@@ -27,7 +27,7 @@ export const fieldInfo: Record<string, FieldInfo> = {
 	},
 	input_image: {
 		displayName: 'Input Image',
-		description: 'Image to edit or to start from: a URL or base64, or a binary property of the input item',
+		description: 'Image to edit or to start from (with some models several references, in order): URLs or base64, or binary properties of the input item',
 	},
 	interval: { displayName: 'Interval', description: 'Diversity: higher gives more varied images' },
 	megapixels: { displayName: 'Megapixels', description: 'Approximate size of the image' },
@@ -62,4 +62,27 @@ export const fieldInfo: Record<string, FieldInfo> = {
 		description: "URL CometAPI calls when the task ends, e.g. a Wait node's resume URL",
 	},
 	width: { displayName: 'Width', description: 'Output width in pixels' },
+	bottom: { displayName: 'Bottom', description: 'Pixels to add below the image' },
+	canny_high_threshold: { displayName: 'Canny High Threshold', description: 'Upper threshold of the edge detection' },
+	canny_low_threshold: { displayName: 'Canny Low Threshold', description: 'Lower threshold of the edge detection' },
+	control_image: {
+		displayName: 'Control Image',
+		description: 'Image whose structure (edges or depth) the result follows: a URL, or a binary property of the input item',
+	},
+	input_images: {
+		displayName: 'Input Images',
+		description: 'Reference images to edit or combine, in order: URLs, or binary properties of the input item',
+	},
+	left: { displayName: 'Left', description: 'Pixels to add left of the image' },
+	mask: {
+		displayName: 'Mask',
+		description: 'Black and white mask of the same size as the image: white areas are repainted; not needed when the image has an alpha channel',
+	},
+	preprocessed_image: {
+		displayName: 'Preprocessed Image',
+		description: 'An edge or depth map made already, used instead of the Control Image',
+	},
+	resolution: { displayName: 'Resolution', description: 'Size of the image in megapixels, or that of the first input image' },
+	right: { displayName: 'Right', description: 'Pixels to add right of the image' },
+	top: { displayName: 'Top', description: 'Pixels to add above the image' },
 };

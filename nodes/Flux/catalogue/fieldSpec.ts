@@ -1,6 +1,6 @@
 /** What a model accepts for one API field: the single source for the UI and for validation. */
 export type FieldSpec =
-	| { kind: 'integer'; min: number; max: number; multipleOf?: number; default?: number }
+	| { kind: 'integer'; min: number; max: number; multipleOf?: number; default?: number; area?: AreaLimit }
 	| { kind: 'number'; min: number; max: number; default?: number }
 	| { kind: 'boolean'; default?: boolean }
 	| { kind: 'choice'; values: string[]; default?: string }
@@ -8,7 +8,15 @@ export type FieldSpec =
 	| { kind: 'ratioRange'; widest: string; tallest: string; default?: string }
 	| { kind: 'string'; format?: 'url' }
 	/** An image given as a URL, or taken from a binary property of the input item. */
-	| { kind: 'image' };
+	| { kind: 'image'; required?: boolean }
+	/** Up to `max` images, each a URL or a binary property of the input item (see imageLists.ts). */
+	| { kind: 'imageList'; max: number };
+
+/** A side whose product with another side is capped (FLUX.2: width x height at most 4 MP). */
+export interface AreaLimit {
+	times: string;
+	maxPixels: number;
+}
 
 export interface FieldInfo {
 	displayName: string;
@@ -23,14 +31,19 @@ export interface ModelSpec {
 
 export function describeRange(spec: FieldSpec): string {
 	switch (spec.kind) {
-		case 'integer':
-			return `${spec.min}-${spec.max}${spec.multipleOf ? `, a multiple of ${spec.multipleOf}` : ''}`;
+		case 'integer': {
+			const step = spec.multipleOf ? `, a multiple of ${spec.multipleOf}` : '';
+			const area = spec.area ? `; width x height at most ${describeArea(spec.area)}` : '';
+			return `${spec.min}-${spec.max}${step}${area}`;
+		}
 		case 'number':
 			return `${spec.min}-${spec.max}`;
 		case 'choice':
 			return spec.values.join(', ');
 		case 'ratioRange':
 			return `between ${spec.widest} and ${spec.tallest}`;
+		case 'imageList':
+			return `up to ${spec.max} images`;
 		default:
 			return '';
 	}
@@ -41,4 +54,8 @@ export function describeSpec(spec: FieldSpec): string {
 	const parts = [range && `Allowed: ${range}.`];
 	if ('default' in spec && spec.default !== undefined) parts.push(`Default: ${String(spec.default)}.`);
 	return parts.filter(Boolean).join(' ');
+}
+
+export function describeArea(area: AreaLimit): string {
+	return `${area.maxPixels / 2 ** 20} MP (${area.maxPixels} pixels) in all`;
 }

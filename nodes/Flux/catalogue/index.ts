@@ -14,6 +14,12 @@ export const catalogues: Record<ApiFormatName, Catalogue> = {
 	replicate: { models: replicateModels, families: replicateFamilies },
 };
 
+/** What a model ID of each format looks like. */
+export const modelIdShape: Record<ApiFormatName, { pattern: RegExp; example: string }> = {
+	bfl: { pattern: /^[\w.-]+$/, example: 'flux-pro-1.1' },
+	replicate: { pattern: /^[\w.-]+\/[\w.-]+$/, example: 'black-forest-labs/flux-schnell' },
+};
+
 /** The API fields at least one model of the format takes. */
 export function fieldsOf(format: ApiFormatName): string[] {
 	return [...new Set(catalogues[format].models.flatMap((model) => Object.keys(model.fields)))];

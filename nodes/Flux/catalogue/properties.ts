@@ -43,6 +43,7 @@ export function modelOptions(format: ApiFormatName): INodePropertyOptions[] {
  */
 export function modelFieldsCollection(format: ApiFormatName, operation: string): INodeProperties {
 	const { models } = catalogues[format];
+	const shownFor = modelConditions(format);
 	const options: INodeProperties[] = [];
 	for (const field of fieldsOf(format)) {
 		const info = fieldInfo[field];
@@ -57,12 +58,12 @@ export function modelFieldsCollection(format: ApiFormatName, operation: string):
 		}
 		for (const { spec, modelIds } of groups.values()) {
 			const description = `${info.description}. ${describeSpec(spec)}`.trim();
-			options.push(...fieldOptions(format, field, info.displayName, description, spec, modelIds));
+			options.push(...fieldOptions(format, field, info.displayName, description, spec, shownFor(modelIds)));
 		}
 		const anySpec = [...groups.values()][0]?.spec;
 		if (anySpec) {
 			const description = `${info.description}. Check the model's documentation for its range.`;
-			options.push(...fieldOptions(format, field, info.displayName, description, loosen(anySpec), [CUSTOM_MODEL]));
+			options.push(...fieldOptions(format, field, info.displayName, description, loosen(anySpec), shownFor(undefined)));
 		}
 	}
 	options.push({ ...extraFieldsOption[format], type: 'json', default: '{}' });
@@ -79,26 +80,71 @@ export function modelFieldsCollection(format: ApiFormatName, operation: string):
 	};
 }
 
+type Condition = string | { _cnd: { regex: string } };
+type DisplayOptions = { show: { '/model': Condition[] }; hide?: { '/model': Condition[] } };
+
+/**
+ * When a field group shows: for its catalogue models, and for model IDs the catalogue does not
+ * hold whose family (the first pattern that matches, as `findModel` reads them) is one of them.
+ * Without model IDs: the loose group, for "Other" and for IDs of no known family.
+ */
+function modelConditions(format: ApiFormatName): (modelIds: string[] | undefined) => DisplayOptions {
+	const { models, families } = catalogues[format];
+	const catalogueIds = models.map((model) => model.id);
+	const familyRegex = families.map(({ pattern }, index) => {
+		const earlier = families.slice(0, index).map((family) => `(?!.*(?:${family.pattern.source}))`);
+		return { like: families[index].like, regex: `^${earlier.join('')}(?=.*(?:${pattern.source}))` };
+	});
+	return (modelIds) => {
+		if (!modelIds) {
+			const anyFamily = familyRegex.map(({ regex }) => ({ _cnd: { regex } }));
+			return { show: { '/model': [CUSTOM_MODEL, { _cnd: { regex: '.' } }] }, hide: { '/model': [...catalogueIds, ...anyFamily] } };
+		}
+		const ofFamily = familyRegex.filter(({ like }) => modelIds.includes(like)).map(({ regex }) => ({ _cnd: { regex } }));
+		const others = catalogueIds.filter((id) => !modelIds.includes(id));
+		return { show: { '/model': [...modelIds, ...ofFamily] }, ...(ofFamily.length ? { hide: { '/model': others } } : {}) };
+	};
+}
+
 function fieldOptions(
 	format: ApiFormatName,
 	field: string,
 	displayName: string,
 	description: string,
 	spec: FieldSpec,
-	modelIds: string[],
+	displayOptions: DisplayOptions,
 ): INodeProperties[] {
-	const displayOptions = { show: { '/model': modelIds } };
 	const routing = { send: { type: 'body' as const, property: `${bodyPrefix[format]}${field}` } };
 	const option: INodeProperties = { displayName, name: field, description, displayOptions, routing, ...editorType(spec) };
-	if (spec.kind !== 'image') return [option];
+	if (spec.kind === 'image') {
+		return [
+			{ ...option, displayName: `${displayName} (URL)`, placeholder: 'https://example.com/image.png' },
+			{
+				displayName: `${displayName} (Binary Property)`,
+				name: binaryPropertyOptionName(field),
+				type: 'string',
+				default: 'data',
+				description: `Name of the input item's binary property whose file is sent as the ${displayName}`,
+				displayOptions,
+			},
+		];
+	}
+	if (spec.kind !== 'imageList') return [option];
 	return [
-		{ ...option, displayName: `${displayName} (URL)`, placeholder: 'https://example.com/image.png' },
 		{
-			displayName: `${displayName} (Binary Property)`,
+			...option,
+			displayName: `${displayName} (URLs)`,
+			placeholder: 'https://example.com/a.png, https://example.com/b.png',
+			description: `${description}. One URL, or several separated by commas or new lines.`,
+			typeOptions: { rows: 2 },
+		},
+		{
+			displayName: `${displayName} (Binary Properties)`,
 			name: binaryPropertyOptionName(field),
 			type: 'string',
 			default: 'data',
-			description: `Name of the input item's binary property whose file is sent as the ${displayName}`,
+			placeholder: 'data, data_1',
+			description: `Binary properties of the input item whose files are sent as the ${displayName}, in order: one name, several separated by commas (e.g. data, data_1), or * for all its images. ${describeSpec(spec)}`,
 			displayOptions,
 		},
 	];

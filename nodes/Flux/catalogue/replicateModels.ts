@@ -37,6 +37,36 @@ const proSized: Record<string, FieldSpec> = {
 	output_quality: outputQuality,
 };
 
+// FLUX.2 on Replicate (replicate.com/black-forest-labs/flux-2-pro, -max, -flex, -dev; the inputs
+// CometAPI's own integration code sends): references as one `input_images` list.
+const flux2Ratios = ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'custom', 'match_input_image'];
+const flux2Side: FieldSpec = { kind: 'integer', min: 256, max: 2048, multipleOf: 32, default: 1024 };
+const flux2: Record<string, FieldSpec> = {
+	input_images: { kind: 'imageList', max: 8 },
+	aspect_ratio: { kind: 'choice', values: flux2Ratios, default: '1:1' },
+	resolution: { kind: 'choice', values: ['match_input_image', '0.5 MP', '1 MP', '2 MP', '4 MP'], default: '1 MP' },
+	width: flux2Side,
+	height: flux2Side,
+	seed,
+	safety_tolerance: { kind: 'integer', min: 0, max: 5, default: 2 },
+	output_format: outputFormat,
+	output_quality: outputQuality,
+};
+
+// Kontext on Replicate (replicate.com/black-forest-labs/flux-kontext-pro): one `input_image`.
+const kontext: Record<string, FieldSpec> = {
+	input_image: { kind: 'image' },
+	aspect_ratio: {
+		kind: 'choice',
+		values: ['match_input_image', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '21:9', '9:21', '2:1', '1:2'],
+		default: 'match_input_image',
+	},
+	prompt_upsampling: { kind: 'boolean', default: false },
+	seed,
+	safety_tolerance: { kind: 'integer', min: 0, max: 6, default: 2 },
+	output_format: { kind: 'choice', values: ['jpg', 'png'], default: 'png' },
+};
+
 /** Models of the Replicate format (CometAPI's `/replicate/v1/predictions`), from Replicate's model pages. */
 export const replicateModels: ModelSpec[] = [
 	{ id: 'black-forest-labs/flux-schnell', name: 'FLUX.1 [schnell] (fast)', fields: schnell },
@@ -75,9 +105,40 @@ export const replicateModels: ModelSpec[] = [
 			output_format: { kind: 'choice', values: ['jpg', 'png'], default: 'jpg' },
 		},
 	},
+	{ id: 'black-forest-labs/flux-2-pro', name: 'FLUX.2 [pro]', fields: flux2 },
+	{ id: 'black-forest-labs/flux-2-max', name: 'FLUX.2 [max]', fields: flux2 },
+	{
+		id: 'black-forest-labs/flux-2-flex',
+		name: 'FLUX.2 [flex]',
+		fields: {
+			...flux2,
+			steps: { kind: 'integer', min: 1, max: 50, default: 30 },
+			guidance: { kind: 'number', min: 1.5, max: 10, default: 4.5 },
+			prompt_upsampling: { kind: 'boolean', default: true },
+		},
+	},
+	{
+		id: 'black-forest-labs/flux-2-dev',
+		name: 'FLUX.2 [dev]',
+		fields: {
+			input_images: { kind: 'imageList', max: 4 },
+			aspect_ratio: flux2.aspect_ratio,
+			go_fast: { kind: 'boolean', default: true },
+			seed,
+			disable_safety_checker: { kind: 'boolean', default: false },
+			output_format: outputFormat,
+			output_quality: outputQuality,
+		},
+	},
+	{ id: 'black-forest-labs/flux-kontext-pro', name: 'FLUX.1 Kontext [pro] (edit with an input image)', fields: kontext },
+	{ id: 'black-forest-labs/flux-kontext-max', name: 'FLUX.1 Kontext [max] (edit with an input image)', fields: kontext },
 ];
 
 export const replicateFamilies: Array<{ pattern: RegExp; like: string }> = [
+	{ pattern: /flux-2-flex/, like: 'black-forest-labs/flux-2-flex' },
+	{ pattern: /flux-2-dev/, like: 'black-forest-labs/flux-2-dev' },
+	{ pattern: /flux-2-/, like: 'black-forest-labs/flux-2-pro' },
+	{ pattern: /kontext/, like: 'black-forest-labs/flux-kontext-pro' },
 	{ pattern: /ultra/, like: 'black-forest-labs/flux-1.1-pro-ultra' },
 	{ pattern: /schnell/, like: 'black-forest-labs/flux-schnell' },
 	{ pattern: /flux-dev/, like: 'black-forest-labs/flux-dev' },

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FieldSpec } from './fieldSpec';
-import { describeRange } from './fieldSpec';
+import { describeArea, describeRange } from './fieldSpec';
 
 /** Why a value does not fit its spec, or undefined when it fits. Numeric strings from expressions are accepted. */
 export function checkValue(spec: FieldSpec, value: unknown): { problem?: string; value?: unknown } {
@@ -36,6 +36,14 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 			}
 			return { value: String(value).trim() };
 		}
+		case 'imageList': {
+			const images = Array.isArray(value) ? value : [value];
+			if (images.length === 0 || images.some((image) => typeof image !== 'string' || image.trim() === '')) {
+				return { problem: 'must name at least one image' };
+			}
+			if (images.length > spec.max) return { problem: `takes at most ${spec.max} images (got ${images.length})` };
+			return { value: images.map((image: string) => image.trim()) };
+		}
 		case 'string':
 		case 'image': {
 			if (typeof value !== 'string' || value.trim() === '') return { problem: 'must be a non-empty text' };
@@ -62,6 +70,8 @@ function ratioOf(value: unknown): number | undefined {
 export interface FieldProblem {
 	field: string;
 	message: string;
+	/** For a rule over several fields, their names together. */
+	displayName?: string;
 }
 
 /**
@@ -71,6 +81,7 @@ export interface FieldProblem {
 export function validateFields(
 	fields: IDataObject,
 	specs: Record<string, FieldSpec> | undefined,
+	setElsewhere: string[] = [],
 ): { fields: IDataObject; problem?: FieldProblem } {
 	if (!specs) return { fields };
 	const normalised: IDataObject = {};
@@ -78,10 +89,33 @@ export function validateFields(
 		const spec = specs[field];
 		if (!spec) return { fields, problem: { field, message: 'is not supported by this model' } };
 		const checked = checkValue(spec, value);
-		if (checked.problem) return { fields, problem: { field, message: `${checked.problem} (got ${show(value)})` } };
+		// An image list's problem names its count; its values (base64) say nothing.
+		const got = spec.kind === 'imageList' ? '' : ` (got ${show(value)})`;
+		if (checked.problem) return { fields, problem: { field, message: `${checked.problem}${got}` } };
 		normalised[field] = checked.value as IDataObject[string];
 	}
-	return { fields: normalised };
+	const missing = Object.entries(specs).find(
+		([field, spec]) => spec.kind === 'image' && spec.required && normalised[field] === undefined && !setElsewhere.includes(field),
+	)?.[0];
+	if (missing) return { fields, problem: { field: missing, message: 'is required' } };
+	return { fields: normalised, problem: areaProblem(normalised, specs) };
+}
+
+/** Width x height over the model's cap (FLUX.2: 4 MP), counting an unset side at its default. */
+function areaProblem(fields: IDataObject, specs: Record<string, FieldSpec>): FieldProblem | undefined {
+	for (const [field, spec] of Object.entries(specs)) {
+		if (spec.kind !== 'integer' || !spec.area) continue;
+		const other = specs[spec.area.times];
+		const side = (fields[field] as number | undefined) ?? spec.default;
+		const otherSide = (fields[spec.area.times] as number | undefined) ?? (other?.kind === 'integer' ? other.default : undefined);
+		if (side === undefined || otherSide === undefined || side * otherSide <= spec.area.maxPixels) continue;
+		return {
+			field: `${field}, ${spec.area.times}`,
+			displayName: 'Width x Height',
+			message: `must be at most ${describeArea(spec.area)} (got ${side} x ${otherSide} = ${side * otherSide} pixels)`,
+		};
+	}
+	return undefined;
 }
 
 function show(value: unknown): string {

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { apiError } from '../api/errors';
+import { sniffImageType } from '../catalogue/imageInputs';
 import type { Attempt, RetryLimits } from '../api/retry';
 import { retryAfterMs, retryIfLost, retryTransient } from '../api/retry';
 import type { Reply } from '../api/transport';
@@ -68,13 +69,5 @@ function imageMimeType(contentType: unknown, bytes: Buffer): string | undefined 
 	const declared = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
 	if (declared.startsWith('image/')) return declared;
 	if (declared && declared !== 'application/octet-stream' && declared !== 'binary/octet-stream') return undefined;
-	return sniffers.find(({ magic }) => magic.every((byte, index) => byte === null || bytes[index] === byte))?.mimeType;
+	return sniffImageType(bytes);
 }
-
-const sniffers: Array<{ mimeType: string; magic: Array<number | null> }> = [
-	{ mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
-	{ mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
-	{ mimeType: 'image/gif', magic: [0x47, 0x49, 0x46, 0x38] },
-	// RIFF....WEBP
-	{ mimeType: 'image/webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
-];

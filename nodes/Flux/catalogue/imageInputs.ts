@@ -1,0 +1,51 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApiFormatName } from './index';
+
+/**
+ * The largest input image BFL takes: 20 MB per image ("Input images: up to 20MB", BFL's FLUX.2
+ * and Kontext guides, https://docs.bfl.ai/flux_2/flux2_image_editing and
+ * https://docs.bfl.ai/kontext/kontext_image_editing). The same cap is applied on the Replicate route.
+ */
+export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
+
+const magicNumbers: Array<{ mimeType: string; magic: Array<number | null> }> = [
+	{ mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
+	{ mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
+	{ mimeType: 'image/gif', magic: [0x47, 0x49, 0x46, 0x38] },
+	// RIFF....WEBP
+	{ mimeType: 'image/webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
+];
+
+/** The image type the bytes show (not a file name or a declared type), or undefined. */
+export function sniffImageType(bytes: Uint8Array): string | undefined {
+	return magicNumbers.find(({ magic }) => magic.every((byte, index) => byte === null || bytes[index] === byte))?.mimeType;
+}
+
+/** How each format wants a file: BFL raw base64, Replicate a data URI. */
+export function encodeImage(format: ApiFormatName, bytes: Buffer, mimeType: string): string {
+	const base64 = bytes.toString('base64');
+	return format === 'bfl' ? base64 : `data:${mimeType};base64,${base64}`;
+}
+
+/**
+ * The entries of an image list typed as text: URLs (or data URIs) separated by new lines or
+ * commas. Only a comma before `http(s):` or `data:` separates, since a data URI holds one.
+ */
+export function splitImageList(value: unknown): unknown {
+	if (Array.isArray(value)) return value;
+	if (typeof value !== 'string') return value;
+	return value
+		.split(/\s*\n\s*|\s*,\s*(?=https?:\/\/|data:)/i)
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
+/**
+ * Where an image list goes in the body, the one place that knows it: BFL numbers the fields
+ * (`input_image`, `input_image_2`, ... `input_image_8`), Replicate takes a JSON array.
+ */
+export function imageListFields(format: ApiFormatName, field: string, images: string[]): IDataObject {
+	if (format === 'replicate') return { [field]: images };
+	return Object.fromEntries(images.map((image, index) => [index === 0 ? field : `${field}_${index + 1}`, image]));
+}
