@@ -144,7 +144,7 @@ function fieldOptions(
 			type: 'string',
 			default: 'data',
 			placeholder: 'data, data_1',
-			description: `Binary properties of the input item whose files are sent as the ${displayName}, in order: one name, several separated by commas (e.g. data, data_1), or * for all its images. ${describeSpec(spec)}`,
+			description: `Binary properties of the input item whose files are sent as the ${displayName}, in order: one name, several separated by commas (e.g. data, data_1), or * for all its images`,
 			displayOptions,
 		},
 	];
