@@ -254,7 +254,7 @@ describe('BFL format', () => {
 		['flux-pro-1.1-ultra', { prompt: 'x', image_prompt_strength: 1.5 }, 'image_prompt_strength'],
 		['flux-pro-1.1-ultra', { prompt: 'x', raw: 'yes' }, 'raw'],
 		['flux-kontext-pro', { input_image: 'aGVsbG8=' }, 'prompt'],
-		['flux-2-pro', { prompt: 'x', width: 2064 }, 'width'],
+		['flux-2-pro', { prompt: 'x', width: 2056 }, 'width'],
 		['flux-2-pro', { prompt: 'x', width: 1000 }, 'width'],
 		['flux-2-flex', { prompt: 'x', guidance: 10.5 }, 'guidance'],
 		['flux-pro-1.0-fill', { prompt: 'x' }, 'image'],

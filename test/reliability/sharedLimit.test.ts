@@ -69,5 +69,6 @@ describe('one account limit shared by two processes (adaptive bound)', () => {
 		expect(refused).toBeGreaterThan(0); // the processes did collide
 		expect(submits / 48).toBeLessThanOrEqual(1.5);
 		expect(maxActive).toBeLessThanOrEqual(12);
-	});
+		// About 20 s alone; the items' own timeout is 120 s.
+	}, 180_000);
 });
