@@ -359,18 +359,15 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 		});
 
 		test('replicatePredict with waitForCompletion false returns the prediction at once, without Prefer: wait', async () => {
-			sim.configure({ generationMs: 3000 });
-			const started = Date.now();
+			sim.configure({ generationMs: 60_000 });
 			const result = await fluxRunOk(sim, {
 				operation: 'replicatePredict',
 				model: 'black-forest-labs/flux-schnell',
 				prompt: 'do not wait',
 				waitForCompletion: false,
 			});
-			const elapsed = Date.now() - started;
 			const [submit] = apiRequests(sim, { method: 'POST' });
 			expect(headerOf(submit, 'prefer') ?? '').not.toMatch(/wait/);
-			expect(elapsed).toBeLessThan(2000);
 			expect(result.items).toHaveLength(1);
 			const [item] = result.items;
 			expect(item.binary).toBeUndefined();

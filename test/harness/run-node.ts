@@ -37,6 +37,8 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	/** Cancels the running execution after this long, as the editor's Stop button does. */
 	abortAfterMs?: number;
+	/** Abort once this settles (then after abortAfterMs, if set): e.g. when a server saw the request. */
+	abortWhen?: Promise<unknown>;
 	/** Default: the node type's latest version. */
 	typeVersion?: number;
 	/**
@@ -65,7 +67,7 @@ export interface RunNodeResult {
 	status: string;
 	/** The full run (from the `workflowExecuteAfter` hook, or the engine's final run data). */
 	run: IRun;
-	/** With abortAfterMs: whether the node returned (honoured the cancel signal) within abortGraceMs. */
+	/** With abortAfterMs or abortWhen: whether the node returned (honoured the cancel signal) within abortGraceMs. */
 	nodeStopped?: boolean;
 	/** Milliseconds from the abort to the node returning (when it did). */
 	stopLatencyMs?: number;
@@ -256,20 +258,24 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	);
 
 	let abortedAt: number | undefined;
-	if (options.abortAfterMs === undefined) {
+	if (options.abortAfterMs === undefined && options.abortWhen === undefined) {
 		await settled;
 	} else {
 		let abortTimer: NodeJS.Timeout | undefined;
-		const aborted = new Promise<void>((resolve) => {
-			abortTimer = setTimeout(() => {
-				abortedAt = Date.now();
-				// What n8n's ActiveExecutions.stopExecution does: cancel the PCancelable. The engine
-				// aborts its AbortController (the nodes' getExecutionCancelSignal()) and reports the
-				// run with status 'canceled' through workflowExecuteAfter at once.
-				execution.cancel();
-				resolve();
-			}, options.abortAfterMs);
-		});
+		const aborted = Promise.resolve(options.abortWhen).then(
+			async () =>
+				await new Promise<void>((resolve) => {
+					abortTimer = setTimeout(() => {
+						if (settledAt !== undefined) return resolve();
+						abortedAt = Date.now();
+						// What n8n's ActiveExecutions.stopExecution does: cancel the PCancelable. The engine
+						// aborts its AbortController (the nodes' getExecutionCancelSignal()) and reports the
+						// run with status 'canceled' through workflowExecuteAfter at once.
+						execution.cancel();
+						resolve();
+					}, options.abortAfterMs ?? 0);
+				}),
+		);
 		await Promise.race([settled, aborted]);
 		clearTimeout(abortTimer);
 		if (abortedAt !== undefined && settledAt === undefined) {

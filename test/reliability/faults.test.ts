@@ -168,12 +168,12 @@ describe('polling: temporary faults are retried and the task completes', () => {
 		expect(error.description).toContain(taskId);
 		expect(count(sim, 'submit')).toBe(1);
 		expect(count(sim, 'get_result')).toBeGreaterThanOrEqual(3);
-		expect(elapsed).toBeLessThan(2000 + 1500);
+		expect(elapsed).toBeLessThan(2000 + 4000);
 	});
 
 	test('a poll that hangs does not hold the item past Options > Timeout', async () => {
 		sim.configure({ generationMs: 5000 });
-		sim.inject({ route: 'get_result', kind: 'slow', delayMs: 3500 });
+		sim.inject({ route: 'get_result', kind: 'slow', delayMs: 20_000 });
 		const started = Date.now();
 		const result = await run(generateParams({ options: { timeout: 1 } }));
 		const elapsed = Date.now() - started;
@@ -181,8 +181,8 @@ describe('polling: temporary faults are retried and the task completes', () => {
 		const error = errorOf(result);
 		expect(error.message).toContain(requestsOf(sim, 'get_result')[0].query.id);
 		expect(count(sim, 'submit')).toBe(1);
-		// The overall timeout is 1 s; a poll's own request timeout must not stretch it to 3.5 s (or 30 s).
-		expect(elapsed).toBeLessThan(1000 + 1500);
+		// The overall timeout is 1 s; a poll's own request timeout must not stretch it to the 20 s the poll hangs.
+		expect(elapsed).toBeLessThan(1000 + 6000);
 	});
 });
 
@@ -283,16 +283,36 @@ describe('submit: only 429 and 503 are retried', () => {
 		expect(sim.activeTasks()).toBe(0);
 	});
 
-	test('a connection that never opened is retried, then fails clearly at the timeout', async () => {
-		const started = Date.now();
+	test('a connection that never opened is retried: once the API listens, the item completes', async () => {
+		const baseUrl = await closedPortUrl();
+		const port = Number(new URL(baseUrl).port);
+		let late: Simulator | undefined;
+		// Nothing listens for the first 400 ms: the first attempt is refused, a later one is answered.
+		const opening = sleepMs(400).then(async () => {
+			late = await startSim({ ports: { api: port } });
+		});
+		try {
+			const result = await runFlux({
+				parameters: generateParams({ options: { timeout: 20 } }),
+				credentials: credentials(baseUrl),
+			});
+			await opening;
+			expect(failedItems(result)).toHaveLength(0);
+			await expectImageBytes(result.items[0]);
+			expect(count(late!, 'submit')).toBe(1);
+		} finally {
+			await opening;
+			await late?.close();
+		}
+	});
+
+	test('a connection that never opens fails clearly at the timeout', async () => {
 		const result = await runFlux({
 			parameters: generateParams({ options: { timeout: 2 } }),
 			credentials: credentials(await closedPortUrl()),
 		});
 		const error = errorOf(result);
 		expect(error.message).toMatch(/refused|could not connect/i);
-		// Retried until the 2 s timeout rather than failing at the first refusal.
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 	});
 
 	test('with On Error: Continue, a final 400 fails only its own item; the others complete', async () => {
