@@ -1,7 +1,13 @@
-import { TaskSlots } from '../../nodes/Flux/task/slots';
+import { INITIAL_BOUND, TaskSlots } from '../../nodes/Flux/task/slots';
 
-// The bound's arithmetic with a fixed clock: halved on a 429 (once per Retry-After), +1/bound per
-// accepted submit, never above the limit, never below 1.
+// The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit), halved on a
+// 429 (once per Retry-After), then +1/bound per accepted submit, never above the limit, never below 1.
+/** Past slow start: as many accepted submits as it takes to reach the limit. */
+function atLimit(slots: TaskSlots): TaskSlots {
+	while (slots.bound < slots.limit) slots.onAccepted();
+	return slots;
+}
+
 describe('adaptive task bound', () => {
 	let now = 1_000_000;
 	const clock = () => now;
@@ -9,14 +15,29 @@ describe('adaptive task bound', () => {
 		now = 1_000_000;
 	});
 
-	test('starts at Max Tasks in Flight', () => {
+	test('slow start: begins at 4 and grows by one per accepted submit up to Max Tasks in Flight', () => {
 		const slots = new TaskSlots(24, clock);
+		expect(slots.allowed).toBe(INITIAL_BOUND);
+		slots.onAccepted();
+		expect(slots.allowed).toBe(INITIAL_BOUND + 1);
+		for (let i = 0; i < 100; i++) slots.onAccepted();
 		expect(slots.bound).toBe(24);
-		expect(slots.allowed).toBe(24);
+		expect(new TaskSlots(2, clock).allowed).toBe(2);
+	});
+
+	test('after a 429, growth is additive from the halved bound: slow start ends there', () => {
+		const slots = new TaskSlots(24, clock);
+		for (let i = 0; i < 12; i++) slots.onAccepted(); // 16
+		slots.onRateLimited(1000); // 8, and slow start ends at 8
+		expect(slots.bound).toBe(8);
+		for (let i = 0; i < 8; i++) slots.onAccepted();
+		expect(slots.allowed).toBe(8);
+		slots.onAccepted();
+		expect(slots.allowed).toBe(9);
 	});
 
 	test('a 429 halves the bound; a burst of 429s within Retry-After counts once', () => {
-		const slots = new TaskSlots(24, clock);
+		const slots = atLimit(new TaskSlots(24, clock));
 		slots.onRateLimited(1000);
 		expect(slots.bound).toBe(12);
 		now += 500;
@@ -39,7 +60,7 @@ describe('adaptive task bound', () => {
 	});
 
 	test('additive increase: one slot per bound of accepted submits, capped at the limit', () => {
-		const slots = new TaskSlots(24, clock);
+		const slots = atLimit(new TaskSlots(24, clock));
 		slots.onRateLimited(1000); // 12
 		for (let i = 0; i < 12; i++) slots.onAccepted();
 		// 12 steps of 1/bound from 12 reach just under 13 (each step is a little smaller).

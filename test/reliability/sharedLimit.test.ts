@@ -39,9 +39,7 @@ describe('one account limit shared by two processes (adaptive bound)', () => {
 		await sim.close();
 	});
 
-	// Skipped: it passes in a worked-in checkout (18 s) but hangs in a fresh clone (seen twice in
-	// .ci/run on 2026-12-03), cause not yet found. Issue 12 stays open for it.
-	test.skip('two runs of 24 items, each allowed 12 in flight, against a limit of 12: all delivered, few 429s', async () => {
+	test('two runs of 24 items, each allowed 12 in flight, against a limit of 12: all delivered, few 429s', async () => {
 		const watch = watchActiveTasks(sim);
 		const run = (nodeType: INodeType, name: string) =>
 			runNode({
@@ -53,6 +51,7 @@ describe('one account limit shared by two processes (adaptive bound)', () => {
 				credentials: credentials(sim.url),
 				items: items(24),
 			});
+		const started = Date.now();
 		const [a, b] = await Promise.all([run(fluxOfItsOwnProcess(), 'a'), run(fluxOfItsOwnProcess(), 'b')]);
 		const maxActive = watch.stop();
 		for (const result of [a, b]) {
@@ -62,14 +61,16 @@ describe('one account limit shared by two processes (adaptive bound)', () => {
 			for (const item of result.items) await expectImageBytes(item);
 			expectPairingCovers(result, 24);
 		}
+		const wallS = (Date.now() - started) / 1000;
 		const submits = count(sim, 'submit');
-		process.stdout.write(`submits ${submits} for 48 images, max active ${maxActive}\n`);
+		// Printed, not asserted: ideal is ceil(48 / 12) x 2 s = 8 s.
+		process.stdout.write(`submits ${submits} for 48 images, max active ${maxActive}, ${wallS.toFixed(1)} s\n`);
 		const refused = submits - 48;
 		// With two fixed bounds of 12 the first burst alone refuses 12 and retries keep colliding
-		// (1.85 submits per image measured with the fixed bound); halving on a 429 brings the two
-		// bounds near the limit (1.25-1.45 measured).
+		// (1.85 submits per image measured with the fixed bound); halving on a 429 alone gave
+		// 1.25-1.46, with slow start from 4 added 1.12-1.19.
 		expect(refused).toBeGreaterThan(0); // the processes did collide
-		expect(submits / 48).toBeLessThanOrEqual(1.5);
+		expect(submits / 48).toBeLessThanOrEqual(1.35);
 		expect(maxActive).toBeLessThanOrEqual(12);
 		// About 20 s alone; the items' own timeout is 120 s.
 	}, 180_000);

@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { DisplayCondition, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FieldSpec } from './fieldSpec';
 import { describeSpec } from './fieldSpec';
@@ -80,7 +80,7 @@ export function modelFieldsCollection(format: ApiFormatName, operation: string):
 	};
 }
 
-type Condition = string | { _cnd: { regex: string } };
+type Condition = string | DisplayCondition;
 type DisplayOptions = { show: { '/model': Condition[] }; hide?: { '/model': Condition[] } };
 
 /**
@@ -95,12 +95,16 @@ function modelConditions(format: ApiFormatName): (modelIds: string[] | undefined
 		const earlier = families.slice(0, index).map((family) => `(?!.*(?:${family.pattern.source}))`);
 		return { like: families[index].like, regex: `^${earlier.join('')}(?=.*(?:${pattern.source}))` };
 	});
+	// One condition per group, not one per family: n8n runs each regex in a vm with a 250 ms
+	// timeout for every property of every item, and a loaded process can overrun it.
+	const anyOf = (regexes: string[]): Condition[] =>
+		regexes.length ? [{ _cnd: { regex: regexes.map((regex) => `(?:${regex})`).join('|') } }] : [];
 	return (modelIds) => {
 		if (!modelIds) {
-			const anyFamily = familyRegex.map(({ regex }) => ({ _cnd: { regex } }));
-			return { show: { '/model': [CUSTOM_MODEL, { _cnd: { regex: '.' } }] }, hide: { '/model': [...catalogueIds, ...anyFamily] } };
+			const anyFamily = anyOf(familyRegex.map(({ regex }) => regex));
+			return { show: { '/model': [CUSTOM_MODEL, { _cnd: { exists: true } }] }, hide: { '/model': [...catalogueIds, ...anyFamily] } };
 		}
-		const ofFamily = familyRegex.filter(({ like }) => modelIds.includes(like)).map(({ regex }) => ({ _cnd: { regex } }));
+		const ofFamily = anyOf(familyRegex.filter(({ like }) => modelIds.includes(like)).map(({ regex }) => regex));
 		const others = catalogueIds.filter((id) => !modelIds.includes(id));
 		return { show: { '/model': [...modelIds, ...ofFamily] }, ...(ofFamily.length ? { hide: { '/model': others } } : {}) };
 	};

@@ -2,6 +2,12 @@ import { sleep } from 'n8n-workflow';
 
 /** How far one 429 lowers the bound (TCP's multiplicative decrease). */
 export const DECREASE_FACTOR = 0.5;
+/**
+ * Slow start: the first submits go this many at a time, +1 per accepted one. A submit is answered
+ * in milliseconds, so one process alone reaches Max Tasks in Flight at once; processes starting
+ * together on one key probe the account's room instead of bursting past it.
+ */
+export const INITIAL_BOUND = 4;
 
 /** A held task slot: give it back when the task is done, or hand it back on a 429 and queue again. */
 export interface TaskSlot {
@@ -15,9 +21,9 @@ export interface TaskSlot {
 /**
  * Bounds the tasks one API key has running: CometAPI (like BFL) refuses more than its active-task
  * limit with 429. Shared by every item and execution in this n8n process. Other processes (queue-mode
- * workers) share the key's limit but not this memory, so the bound adapts the way TCP does: halved
- * on a 429 (once per round: one burst of refusals is one signal), raised by one per
- * bound's worth of accepted submits, never above Max Tasks in Flight.
+ * workers) share the key's limit but not this memory, so the bound adapts the way TCP does: slow start
+ * from INITIAL_BOUND, halved on a 429 (once per round: one burst of refusals is one signal), then
+ * raised by one per bound's worth of accepted submits, never above Max Tasks in Flight.
  */
 export class TaskSlots {
 	private active = 0;
@@ -26,12 +32,15 @@ export class TaskSlots {
 	private lastDecreaseAt = -Infinity;
 	/** The adaptive bound; fractional, so additive increase can grow it by 1/bound per success. */
 	bound: number;
+	/** Below this the bound grows by 1 per accepted submit (slow start), above it by 1/bound. */
+	private slowStartUntil: number;
 	readonly limit: number;
 	private readonly now: () => number;
 
 	constructor(limit: number, now: () => number = Date.now) {
 		this.limit = limit;
-		this.bound = limit;
+		this.bound = Math.min(limit, INITIAL_BOUND);
+		this.slowStartUntil = limit;
 		this.now = now;
 	}
 
@@ -72,6 +81,7 @@ export class TaskSlots {
 		const pause = Math.max(0, retryAfterMs);
 		if (sentAt >= this.lastDecreaseAt && now - this.lastDecreaseAt >= Math.max(pause, 1)) {
 			this.bound = Math.max(1, this.bound * DECREASE_FACTOR);
+			this.slowStartUntil = this.bound;
 			this.lastDecreaseAt = now;
 		}
 		if (now + pause > this.pausedUntil) {
@@ -80,9 +90,10 @@ export class TaskSlots {
 		}
 	}
 
-	/** Additive increase: one more slot per bound's worth of accepted submits. */
+	/** Slow start, then additive increase: one more slot per bound's worth of accepted submits. */
 	onAccepted(): void {
-		this.bound = Math.min(this.limit, this.bound + 1 / this.bound);
+		const step = this.bound < this.slowStartUntil ? 1 : 1 / this.bound;
+		this.bound = Math.min(this.limit, this.bound + step);
 		this.grant();
 	}
 
