@@ -142,6 +142,12 @@ async function upsertWorkflow(n8n: N8nServer, wf: WorkflowInput, exists: boolean
 	}
 }
 
+/** A copy of a stored workflow (credentials already set), for editor checks that change it: n8n saves as you edit. */
+export async function copyWorkflow(n8n: N8nServer, id: string): Promise<string> {
+	const stored = await n8n.rest.get<WorkflowInput>(`/rest/workflows/${id}`);
+	return await n8n.createWorkflow({ name: `${stored.name} (editor check)`, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+}
+
 /** The workflow with every credential reference of a type in `refs` pointing at the created one. */
 function withCredentials(wf: WorkflowInput, refs: Record<string, { id: string; name: string }>): WorkflowInput {
 	return {
