@@ -3,7 +3,8 @@
  * the node's credential) against the simulator's GET /v1/models: the catalogue merged with the
  * route's listed Flux models, and the catalogue alone, with no error, whenever the list cannot help.
  */
-import type { INodeListSearchItems } from 'n8n-workflow';
+import type { INodeListSearchItems, INodeParameters, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { Flux } from '../../nodes/Flux/Flux.node';
 import { catalogues } from '../../nodes/Flux/catalogue';
@@ -130,4 +131,36 @@ describe('when /v1/models cannot help, the list is the catalogue, search still f
 		expect(values(await search('bfl', 'ultra'))).toEqual(['flux-pro-1.1-ultra']);
 		expect(Date.now() - started).toBeLessThan(14_000);
 	}, 30_000);
+});
+
+describe('what the editor offers for a model picked from the list (n8n\'s own display rules)', () => {
+	const fields = node.description.properties.find((p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.[0] === 'generate')!;
+	const shown = (model: INodeParameters[string]) =>
+		(fields.options as INodeProperties[]).filter((option) =>
+			NodeHelpers.displayParameterPath({ '@version': 2, model, operation: 'generate' }, option, 'additionalFields', null, node.description),
+		);
+	const names = (model: INodeParameters[string]) => shown(model).map((option) => option.name);
+
+	test('FLUX.1 Fill [pro]: Image and Mask, each by URL or binary property; no Input Image', () => {
+		const offered = names({ __rl: true, mode: 'list', value: 'flux-pro-1.0-fill' });
+		expect(offered).toEqual(expect.arrayContaining(['image', 'imageBinaryProperty', 'mask', 'maskBinaryProperty']));
+		expect(offered.filter((name) => name.startsWith('input_image'))).toEqual([]);
+	});
+
+	test.each([
+		['flux-2-pro', 8],
+		['flux-kontext-max', 4],
+	])('%s: Input Image up to %i images, by URLs or binary properties', (model, max) => {
+		const refs = shown({ __rl: true, mode: 'list', value: model }).filter((option) => option.name.startsWith('input_image'));
+		expect(refs.map((option) => option.name).sort()).toEqual(['input_image', 'input_imageBinaryProperty']);
+		expect(refs.find((option) => option.name === 'input_image')?.description).toMatch(new RegExp(`Allowed: up to ${max} images`));
+	});
+
+	test('a listed model not described yet (flux-2-klein, "By ID") gets FLUX.2\'s fields, each once', () => {
+		const offered = names({ __rl: true, mode: 'id', value: 'flux-2-klein' });
+		expect(offered.filter((name) => name === 'width')).toHaveLength(1);
+		expect(offered).toContain('input_image');
+		expect(offered).not.toContain('steps');
+		expect(offered).not.toContain('image');
+	});
 });
