@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { startSimulator, type Simulator } from './simulator/index.ts';
+import { encodePng } from './simulator/png.ts';
+
+/** A real 1x1 PNG, as an input image is sent to BFL. */
+const PNG_BASE64 = encodePng(1, 1, new Uint8Array([200, 100, 50])).toString('base64');
 
 const GENERATION_MS = 100;
 
@@ -258,6 +262,8 @@ describe('BFL format', () => {
 		['flux-2-pro', { prompt: 'x', width: 1000 }, 'width'],
 		['flux-2-flex', { prompt: 'x', guidance: 10.5 }, 'guidance'],
 		['flux-pro-1.0-fill', { prompt: 'x' }, 'image'],
+		['flux-kontext-max', { prompt: 'x', input_image: 'aGVsbG8=' }, 'input_image'],
+		['flux-2-pro', { prompt: 'x', input_image_2: 'photo.png' }, 'input_image_2'],
 	])('%s rejects %j with 422 on %s', async (model, body, field) => {
 		const res = await api(`/flux/v1/${model}`, { body });
 		expect(res.status).toBe(422);
@@ -282,7 +288,8 @@ describe('BFL format', () => {
 			{ prompt: 'x', aspect_ratio: '21:9', raw: true, image_prompt_strength: 0 },
 		],
 		['flux-kontext-pro', { prompt: 'x' }],
-		['flux-kontext-max', { prompt: 'x', input_image: 'aGVsbG8=', aspect_ratio: '9:21' }],
+		['flux-kontext-max', { prompt: 'x', input_image: PNG_BASE64, aspect_ratio: '9:21' }],
+		['flux-2-pro', { prompt: 'x', input_image: 'https://example.com/a.png', input_image_2: `data:image/png;base64,${PNG_BASE64}` }],
 		['flux-2-pro', { prompt: 'x', width: 2048, height: 1040 }],
 		['flux-2-flex', { prompt: 'x', steps: 50, guidance: 10 }],
 		['flux-2-klein', { prompt: 'x' }],
@@ -513,6 +520,8 @@ describe('Replicate format', () => {
 			'output_format',
 		],
 		['black-forest-labs/flux-schnell', {}, 'prompt'],
+		['black-forest-labs/flux-2-pro', { prompt: 'x', input_images: ['data:image/png;base64,aGVsbG8='] }, 'input_images'],
+		['black-forest-labs/flux-kontext-pro', { prompt: 'x', input_image: 'not an image' }, 'input_image'],
 	])('%s rejects %j with a Replicate-style 422 on %s', async (model, input, field) => {
 		const res = await submitReplicate({ model, input });
 		expect(res.status).toBe(422);
@@ -535,6 +544,14 @@ describe('Replicate format', () => {
 				safety_tolerance: 6,
 				output_quality: 100,
 			},
+		});
+		expect(res.status).toBe(201);
+	});
+
+	it('accepts input images as URLs and data URIs of image bytes', async () => {
+		const res = await submitReplicate({
+			model: 'black-forest-labs/flux-2-pro',
+			input: { prompt: 'x', input_images: ['https://example.com/a.png', `data:image/png;base64,${PNG_BASE64}`] },
 		});
 		expect(res.status).toBe(201);
 	});

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Demo } from '../n8n/demo.ts';
+import { DEMO_INPUT_IMAGE, type Demo } from '../n8n/demo.ts';
 import { genId, type Execution, type WorkflowInput } from '../n8n/server.ts';
 
 export interface E2eContext {
@@ -208,6 +208,29 @@ export const tests: E2eTest[] = [
 			} finally {
 				sim.configure({ generationMs: 300 });
 			}
+		},
+	},
+	{
+		name: 'demo 5 "Edit an image from disk": the photo read from disk reaches FLUX.2 [pro] as base64 input_image; the edited PNG is written',
+		async run({ demo }) {
+			const { n8n } = demo;
+			const photo = readFileSync(join(demo.outputDir, DEMO_INPUT_IMAGE));
+			const ex = await runOk(demo, demo.workflows.editFromDisk.id);
+			const read = n8n.nodeItems(ex, 'Read Photo from Disk');
+			assert(read.length === 1 && read[0].binary?.data?.mimeType === 'image/png', 'Read Photo from Disk gives the photo as binary "data"', read[0]?.binary);
+			const items = n8n.nodeItems(ex, 'CometAPI Flux');
+			assert(items.length === 1 && items[0].json.status === 'Ready', 'one edited image item', items.map((i: any) => i.json));
+			const bytes = await checkImageItem(demo, items[0], 'png');
+			const task = demo.simulator!.task(items[0].json.taskId);
+			const body = (task?.body ?? {}) as Record<string, unknown>;
+			assert(task?.model === 'flux-2-pro', 'the simulator got a FLUX.2 [pro] task', task?.model);
+			assert(typeof body.input_image === 'string' && /^[A-Za-z0-9+/]+=*$/.test(body.input_image), 'input_image is raw base64 (BFL format), not a URL or data URI', String(body.input_image).slice(0, 80));
+			assert(Buffer.from(body.input_image as string, 'base64').equals(photo), 'input_image decodes to the photo on disk, byte for byte');
+			assert(body.input_image_2 === undefined && /watercolor/.test(String(body.prompt)), 'one reference and the demo prompt', Object.keys(body));
+			const file = join(demo.outputDir, `edited-${items[0].json.taskId}.png`);
+			assert(existsSync(file), `Save to Disk should write ${file}`, readdirSync(demo.outputDir));
+			const saved = readFileSync(file);
+			assert(imageKind(saved) === 'png' && saved.equals(bytes), 'the saved file is the edited PNG');
 		},
 	},
 	{

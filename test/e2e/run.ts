@@ -4,8 +4,9 @@
 // 2.9 GB; later runs reuse it), start the CometAPI simulator (300 ms per image) and n8n on free
 // loopback ports with the package installed from its tarball, create the `cometApi` credential and
 // import the demo workflows (the files `npm start` imports). Then the tests, one after another;
-// then, when Debian's chromium is installed, the editor walk-through of ./screenshots.ts (its
-// pictures go to .cache/e2e/screenshots; `npm run screenshots` refreshes the committed ones).
+// then, when Debian's chromium is installed, the editor walk-through of ./screenshots.ts on demo 1
+// and on a copy of demo 5 (the Model list; its pictures go to .cache/e2e/screenshots;
+// `npm run screenshots` refreshes the committed ones).
 // Teardown stops n8n and the simulator. Prints `N passed, N failed`; exits 1 on any failure.
 //
 //   npm run test:e2e                 all tests
@@ -15,7 +16,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startDemo, type Demo } from '../n8n/demo.ts';
+import { copyWorkflow, startDemo, type Demo } from '../n8n/demo.ts';
 import { repoRoot } from '../n8n/install.ts';
 import { freePort } from '../n8n/server.ts';
 import { tests } from './demo.e2e.ts';
@@ -89,12 +90,14 @@ async function main(): Promise<number> {
 			console.log(`skip editor walk-through and screenshots: no chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 		} else {
 			const t = Date.now();
+			const modelListWorkflowId = await copyWorkflow(demo.n8n, demo.workflows.editFromDisk.id);
 			const ui = await withTimeout(
 				takeScreenshots({
 					url: demo.n8n.url,
 					email: demo.n8n.email,
 					password: demo.n8n.password,
 					workflowId: demo.workflows.generate.id,
+					modelListWorkflowId,
 					outDir: join(work, 'screenshots'),
 					log: (line) => process.stderr.write(`[e2e] screenshot ${line}\n`),
 				}),

@@ -8,7 +8,10 @@
 // finish, open the CometAPI Flux node, check its panel (Model "FLUX.1 [dev]", the Prompt, the
 // image in the output pane), open "Add Field" of Additional Fields and check flux-dev's fields
 // are offered (Steps, Guidance; not Aspect Ratio), then switch the model to FLUX 1.1 [pro] Ultra
-// and check the offer changes (Aspect Ratio; not Steps).
+// and check the offer changes (Aspect Ratio; not Steps). Then, on a workflow like demo 5 (a version 2
+// node on FLUX.2 [pro]): the Model resource locator's "From list" (catalogue plus the simulator's
+// /v1/models), its search ("fill" leaves FLUX.1 Fill [pro]), Input Image up to 8 for FLUX.2 [pro],
+// and Image and Mask offered once FLUX.1 Fill [pro] is picked from the list.
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +37,11 @@ export interface ScreenshotOptions {
 	password: string;
 	/** Demo workflow 1 (Generate an image and save it). */
 	workflowId: string;
+	/**
+	 * A workflow like demo 5 (Edit an image from disk: a version 2 Flux node on FLUX.2 [pro]) for the
+	 * Model list checks, which change its model (n8n saves as you edit): best a copy. Absent: skipped.
+	 */
+	modelListWorkflowId?: string;
 	outDir: string;
 	log?: (line: string) => void;
 }
@@ -73,6 +81,90 @@ async function closeToasts(page: Page): Promise<void> {
 	await page.locator('.el-notification').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => {});
 }
 
+/** Opens a workflow in the editor, taking over its edit lock from an earlier tab if needed. */
+async function openWorkflow(page: Page, url: string): Promise<ReturnType<Page['locator']>> {
+	await page.goto(url);
+	const fluxOnCanvas = page.locator(`[data-test-id=canvas-node][data-node-name="${FLUX_NODE}"]`);
+	await fluxOnCanvas.waitFor();
+	// n8n 2.x locks a workflow to one editing tab; an earlier run's tab may still hold it.
+	const editHere = page.getByRole('button', { name: 'Edit here' });
+	await editHere.waitFor({ timeout: 2500 }).then(
+		() => editHere.click(),
+		() => {},
+	);
+	return fluxOnCanvas;
+}
+
+/** The entries of the open Model list ("From List"), waiting for the search to settle. */
+async function listedModels(page: Page): Promise<string[]> {
+	const items = page.locator('[data-test-id=rlc-item]:visible');
+	await items.first().waitFor({ timeout: 10_000 });
+	await page.waitForTimeout(800); // the search is debounced
+	return (await items.allTextContents()).map((t) => t.trim());
+}
+
+/**
+ * Version 2's Model: a resource locator whose "From List" is the catalogue plus what the
+ * credential's GET /v1/models lists, with a search. Picks FLUX.1 Fill [pro] by searching and checks
+ * its Image and Mask fields; FLUX.2 [pro] (the workflow's model) offers up to 8 reference images.
+ */
+async function checkModelList(page: Page, workflowUrl: string, check: (name: string, ok: boolean, detail?: unknown) => void, shoot: () => Promise<void>): Promise<void> {
+	const fluxOnCanvas = await openWorkflow(page, workflowUrl);
+	await fluxOnCanvas.dblclick();
+	await page.locator('[data-test-id=ndv]').waitFor();
+	const locator = page.locator('[data-test-id=resource-locator-model]');
+	const mode = await locator.locator('[data-test-id=rlc-mode-selector] input').inputValue();
+	const value = locator.locator('[data-test-id=rlc-input]');
+	check('Model list: version 2\'s Model is a resource locator showing "From list" FLUX.2 [pro]', mode === 'From list' && (await value.inputValue()) === 'FLUX.2 [pro]', { mode, value: await value.inputValue() });
+
+	// FLUX.2 [pro]: the reference images, from binaries (set in the demo) or URLs (added here), up to 8.
+	const flux2Choices = await addFieldChoices(page);
+	check('FLUX.2 [pro]: Add Field offers Input Image (URLs), not Image or Mask', flux2Choices.includes('Input Image (URLs)') && !flux2Choices.some((c) => /^(Image|Mask) /.test(c)), flux2Choices);
+	await page.locator('[data-test-id=collection-parameter-option]:visible', { hasText: 'Input Image (URLs)' }).first().click();
+	const refs = await fieldDescription(page, 'Input Image (URLs)');
+	check('FLUX.2 [pro]: Input Image (URLs) says it takes up to 8 reference images', /up to 8 images/.test(refs), refs);
+	const binaries = await fieldDescription(page, 'Input Image (Binary Properties)');
+	check('FLUX.2 [pro]: Input Image (Binary Properties) takes a list of binary properties or *', /data, data_1/.test(binaries) && binaries.includes('*'), binaries);
+
+	await value.click();
+	const all = await listedModels(page);
+	check(
+		'Model list: the catalogue by name, plus flux-2-klein that the simulator\'s /v1/models lists, marked not yet described',
+		['FLUX.1 [dev]', 'FLUX.1 Fill [pro] (inpaint with a mask)', 'FLUX.1 Kontext [max] (edit with an input image)', 'FLUX.2 [flex]', 'flux-2-klein (not yet described)'].every((name) => all.includes(name)) &&
+			!all.some((name) => /gpt|black-forest-labs\//.test(name)),
+		all,
+	);
+	await page.getByPlaceholder('Search...').fill('fill');
+	const found = await listedModels(page);
+	// n8n keeps the current value at the top of the list whatever the search.
+	const matches = found.filter((name) => name !== 'FLUX.2 [pro]');
+	check('Model list: searching "fill" leaves FLUX.1 Fill [pro] alone', matches.length === 1 && matches[0] === 'FLUX.1 Fill [pro] (inpaint with a mask)', found);
+	await shoot();
+	await page.locator('[data-test-id=rlc-item]:visible', { hasText: 'FLUX.1 Fill [pro]' }).first().click();
+	for (let i = 0; i < 50 && !(await value.inputValue()).startsWith('FLUX.1 Fill'); i++) await page.waitForTimeout(100);
+	check('Model list: FLUX.1 Fill [pro] is chosen', (await value.inputValue()) === 'FLUX.1 Fill [pro] (inpaint with a mask)', await value.inputValue());
+	const fillChoices = await addFieldChoices(page);
+	check(
+		'FLUX.1 Fill [pro]: Add Field offers Image and Mask, each by URL or binary property, and no Input Image',
+		['Image (URL)', 'Image (Binary Property)', 'Mask (URL)', 'Mask (Binary Property)'].every((c) => fillChoices.includes(c)) && !fillChoices.some((c) => c.startsWith('Input Image')),
+		fillChoices,
+	);
+	await page.keyboard.press('Escape');
+}
+
+/** The description n8n shows for a parameter: the tooltip of the help icon by its label. */
+async function fieldDescription(page: Page, label: string): Promise<string> {
+	const field = page.locator('[data-test-id=node-parameters] [data-test-id=input-label]').filter({ hasText: label }).first();
+	await field.waitFor({ timeout: 10_000 });
+	await field.hover();
+	await field.locator('[data-icon=circle-help]').first().hover();
+	const tooltip = page.locator('[data-test-id=tooltip-content]:visible').last();
+	await tooltip.waitFor({ timeout: 5000 }).catch(() => {});
+	const text = ((await tooltip.textContent().catch(() => '')) ?? '').trim();
+	await page.mouse.move(5, 400);
+	return text;
+}
+
 export async function takeScreenshots(opts: ScreenshotOptions): Promise<ScreenshotResult> {
 	const log = opts.log ?? ((line: string) => process.stderr.write(`[screenshots] ${line}\n`));
 	const { chromium } = await import('playwright-core');
@@ -102,15 +194,7 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 		check('signed in as the owner', true);
 
-		await page.goto(`${opts.url}/workflow/${opts.workflowId}`);
-		const fluxOnCanvas = page.locator(`[data-test-id=canvas-node][data-node-name="${FLUX_NODE}"]`);
-		await fluxOnCanvas.waitFor();
-		// n8n 2.x locks a workflow to one editing tab; an earlier run's tab may still hold it.
-		const editHere = page.getByRole('button', { name: 'Edit here' });
-		await editHere.waitFor({ timeout: 2500 }).then(
-			() => editHere.click(),
-			() => {},
-		);
+		const fluxOnCanvas = await openWorkflow(page, `${opts.url}/workflow/${opts.workflowId}`);
 		check('demo workflow 1 shows the CometAPI Flux node', (await fluxOnCanvas.textContent())?.includes('Generate: flux-dev') ?? false, await fluxOnCanvas.textContent());
 
 		// Run it from the editor, as a user would.
@@ -161,6 +245,8 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		const ultraChoices = await addFieldChoices(page);
 		check('Additional Fields (flux-pro-1.1-ultra): offers Aspect Ratio and Raw, not Steps', ultraChoices.includes('Aspect Ratio') && ultraChoices.includes('Raw') && !ultraChoices.includes('Steps'), ultraChoices);
 		await page.keyboard.press('Escape');
+
+		if (opts.modelListWorkflowId) await checkModelList(page, `${opts.url}/workflow/${opts.modelListWorkflowId}`, check, () => shoot(page, '4-model-list.png'));
 	} catch (e) {
 		check('editor walk-through finished', false, e instanceof Error ? e.message.split('\n')[0] : String(e));
 	} finally {
@@ -177,10 +263,12 @@ if (process.argv[1] && /[\\/]screenshots\.ts$/.test(process.argv[1])) {
 			console.error(`chromium not found at ${CHROMIUM}: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)`);
 			return 2;
 		}
-		const { DEMO_FILES, loadWorkflow, startDemo } = await import('../n8n/demo.ts');
+		const { copyWorkflow, DEMO_FILES, loadWorkflow, startDemo } = await import('../n8n/demo.ts');
 		const { OWNER_EMAIL, OWNER_PASSWORD } = await import('../n8n/server.ts');
 		const { repoRoot } = await import('../n8n/install.ts');
 		const workflowId = String(loadWorkflow(DEMO_FILES.generate, '/').id);
+		// A running `npm start`: its demo 5 itself (the next start imports it afresh).
+		let modelListWorkflowId = String(loadWorkflow(DEMO_FILES.editFromDisk, '/').id);
 		let stop = async (): Promise<void> => {};
 		let url = process.env.N8N_URL;
 		if (!url) {
@@ -188,9 +276,10 @@ if (process.argv[1] && /[\\/]screenshots\.ts$/.test(process.argv[1])) {
 			const demo = await startDemo({ userFolder: join(root, 'user'), outputDir: join(root, 'output'), generationMs: 1500 });
 			url = demo.n8n.url;
 			stop = demo.stop;
+			modelListWorkflowId = await copyWorkflow(demo.n8n, modelListWorkflowId);
 		}
 		try {
-			const result = await takeScreenshots({ url, email: OWNER_EMAIL, password: OWNER_PASSWORD, workflowId, outDir: join(repoRoot(), 'test', 'e2e', 'screenshots') });
+			const result = await takeScreenshots({ url, email: OWNER_EMAIL, password: OWNER_PASSWORD, workflowId, modelListWorkflowId, outDir: join(repoRoot(), 'test', 'e2e', 'screenshots') });
 			let failed = 0;
 			for (const c of result.checks) {
 				if (!c.ok) failed++;

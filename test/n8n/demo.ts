@@ -7,11 +7,12 @@
 //   demo.n8n.runWorkflow(demo.workflows.generate.id) ...
 //   await demo.stop();
 
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { startSimulator } from '../simulator/index.ts';
+import { gradientPng } from '../simulator/png.ts';
 import type { Simulator } from '../simulator/index.ts';
 import { cacheDir, ensureN8n, N8N_VERSION, repoRoot } from './install.ts';
 import { packProject, startN8n, type N8nServer, type WorkflowInput } from './server.ts';
@@ -28,6 +29,22 @@ export const DEMO_LLM_CREDENTIAL = { id: 'CometLlmDemoCred', name: 'CometAPI LLM
 /** Written in the demo workflows where a file path goes; replaced by the output folder on import. */
 export const OUTPUT_DIR_PLACEHOLDER = '__COMETAPI_DEMO_OUTPUT__';
 
+/** The photo demo 5 reads, under the output folder (the only folder n8n's file nodes may use). */
+export const DEMO_INPUT_IMAGE = join('inputs', 'photo.png');
+
+/**
+ * Puts a sample photo where demo 5 reads it, unless one is there: a user may have replaced it
+ * with their own picture.
+ */
+export function placeSampleInput(outputDir: string): string {
+	const file = join(outputDir, DEMO_INPUT_IMAGE);
+	if (!existsSync(file)) {
+		mkdirSync(dirname(file), { recursive: true });
+		writeFileSync(file, gradientPng(512, 384, 42));
+	}
+	return file;
+}
+
 export const REAL_API_URL = 'https://api.cometapi.com';
 
 /** The demo workflows by role; `file` under ./workflows/. */
@@ -36,6 +53,7 @@ export const DEMO_FILES = {
 	batch: '2-batch-of-prompts.json',
 	submitLater: '3-submit-now-collect-later.json',
 	webhook: '4-webhook-pattern.json',
+	editFromDisk: '5-edit-an-image-from-disk.json',
 	agent: '6-ai-agent-makes-an-image.json',
 } as const;
 export type DemoName = keyof typeof DEMO_FILES;
@@ -124,6 +142,12 @@ async function upsertWorkflow(n8n: N8nServer, wf: WorkflowInput, exists: boolean
 	}
 }
 
+/** A copy of a stored workflow (credentials already set), for editor checks that change it: n8n saves as you edit. */
+export async function copyWorkflow(n8n: N8nServer, id: string): Promise<string> {
+	const stored = await n8n.rest.get<WorkflowInput>(`/rest/workflows/${id}`);
+	return await n8n.createWorkflow({ name: `${stored.name} (editor check)`, nodes: stored.nodes, connections: stored.connections, settings: stored.settings });
+}
+
 /** The workflow with every credential reference of a type in `refs` pointing at the created one. */
 function withCredentials(wf: WorkflowInput, refs: Record<string, { id: string; name: string }>): WorkflowInput {
 	return {
@@ -159,6 +183,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 	const root = repoRoot();
 	const outputDir = resolve(opts.outputDir);
 	mkdirSync(outputDir, { recursive: true });
+	placeSampleInput(outputDir);
 
 	// n8n first when it is missing (the long step), so its progress shows before anything else.
 	if (!existsSync(join(cacheDir(), `.installed-n8n-${N8N_VERSION}`))) log(`n8n is not installed yet: installing it once into ${cacheDir()} (about 4-5 minutes, 2.9 GB) ...`);

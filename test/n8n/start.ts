@@ -6,7 +6,8 @@
 // set (then the credential points at https://api.cometapi.com, or COMETAPI_BASE_URL, with that
 // key), starts n8n on 127.0.0.1:5678 (or a free port) with the package installed from its
 // tarball, sets up the owner, creates the `cometApi` credential, imports the demo workflows of
-// test/n8n/workflows/ and prints the editor URL and login.
+// test/n8n/workflows/, puts a sample photo where demo 5 reads it (<output>/inputs/photo.png, kept
+// if already there) and prints the editor URL and login.
 //
 // Environment: COMETAPI_API_KEY, COMETAPI_BASE_URL, COMETAPI_DEMO_OUTPUT_DIR (where the demos
 // save images; default .cache/demo-output), COMETAPI_SIM_GENERATION_MS (default 3000).
@@ -17,7 +18,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PROMPT_MARKERS } from '../simulator/index.ts';
-import { startDemo, type Demo } from './demo.ts';
+import { DEMO_INPUT_IMAGE, startDemo, type Demo } from './demo.ts';
 import { N8N_VERSION, repoRoot } from './install.ts';
 
 function arg(name: string): string | undefined {
@@ -74,6 +75,7 @@ n8n ${N8N_VERSION} is running with n8n-nodes-cometapi (ready in ${((Date.now() -
   Login:    ${n8n.email}  /  ${n8n.password}
   API:      ${api}
   Images:   the demos save files to ${demo.outputDir}
+            demo 5 edits ${join(demo.outputDir, DEMO_INPUT_IMAGE)} (put your own PNG or JPEG there)
 
   Demo workflows (Overview page, or open directly):
 ${Object.values(workflows)

@@ -64,9 +64,10 @@ export function slowDelay(fault: Fault): number {
 	return fault.delayMs ?? DEFAULT_SLOW_MS;
 }
 
-/** The answer a 'status' or 'html' fault gives instead of the real one. */
+/** The answer a 'status', 'html' or 'redirect' fault gives instead of the real one. */
 export function faultReply(fault: Fault, defaultRetryAfterSeconds: number): Reply {
 	if (fault.kind === 'html') return consolePage();
+	if (fault.kind === 'redirect') return { status: 302, headers: { location: fault.location ?? '/' }, body: '' };
 	const status = fault.status ?? 500;
 	if (status === 502 || status === 524) return cloudflarePage(status);
 	const headers: Record<string, string> = {};

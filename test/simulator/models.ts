@@ -5,8 +5,10 @@ export type FieldSpec =
 	| { type: 'string'; required?: boolean }
 	| { type: 'url'; required?: boolean }
 	| { type: 'integer'; min?: number; max?: number; multipleOf?: number }
-	/** A JSON array of strings (Replicate's input_images), at most `maxItems`. */
-	| { type: 'list'; maxItems: number }
+	/** An input image: an http(s) URL, or the file itself as base64 (raw, or a `data:image/...` URI) whose bytes are an image. */
+	| { type: 'image'; required?: boolean }
+	/** A JSON array of strings (Replicate's input_images), at most `maxItems`; `of: 'image'`: each one an image as above. */
+	| { type: 'list'; maxItems: number; of?: 'image' }
 	| { type: 'number'; min: number; max: number }
 	| { type: 'boolean' }
 	| { type: 'enum'; values: readonly string[] }
@@ -33,7 +35,7 @@ const bool: FieldSpec = { type: 'boolean' };
 const text: FieldSpec = { type: 'string' };
 const bflOutputFormat: FieldSpec = { type: 'enum', values: ['jpeg', 'png', 'webp'] };
 const safetyTolerance: FieldSpec = { type: 'integer', min: 0, max: 6 };
-const image: FieldSpec = { type: 'string' };
+const image: FieldSpec = { type: 'image' };
 const side1440: FieldSpec = { type: 'integer', min: 256, max: 1440, multipleOf: 32 };
 const steps50: FieldSpec = { type: 'integer', min: 1, max: 50 };
 const guidance5: FieldSpec = { type: 'number', min: 1.5, max: 5 };
@@ -58,17 +60,17 @@ const proOneOne: FieldTable = {
 const kontext: FieldTable = {
 	...bflCommon,
 	prompt,
-	input_image: text,
-	input_image_2: text,
-	input_image_3: text,
-	input_image_4: text,
+	input_image: image,
+	input_image_2: image,
+	input_image_3: image,
+	input_image_4: image,
 	aspect_ratio: { type: 'ratio' },
 };
 
 const fillOrExpand: FieldTable = {
 	...bflCommon,
 	prompt: optionalPrompt,
-	image: { type: 'string', required: true },
+	image: { type: 'image', required: true },
 	steps: { type: 'integer', min: 15, max: 50 },
 	guidance: { type: 'number', min: 1.5, max: 100 },
 };
@@ -79,8 +81,8 @@ const flux2: FieldTable = {
 	...bflCommon,
 	prompt,
 	safety_tolerance: { type: 'integer', min: 0, max: 5 },
-	input_image: text,
-	...Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((n) => [`input_image_${n}`, text])),
+	input_image: image,
+	...Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((n) => [`input_image_${n}`, image])),
 	width: flux2Side,
 	height: flux2Side,
 };
@@ -124,7 +126,7 @@ export const BFL_MODELS: Record<string, BflModel> = {
 	'flux-kontext-pro': { fields: kontext, defaultOutputFormat: 'png' },
 	'flux-kontext-max': { fields: kontext, defaultOutputFormat: 'png', ownActiveLimit: 6 },
 	'flux-pro-1.0-fill': {
-		fields: { ...fillOrExpand, mask: text },
+		fields: { ...fillOrExpand, mask: image },
 		defaultOutputFormat: 'jpeg',
 	},
 	'flux-pro-1.0-expand': {
@@ -225,7 +227,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 	'black-forest-labs/flux-dev': {
 		fields: {
 			...schnell,
-			image: text,
+			image,
 			prompt_strength: { type: 'number', min: 0, max: 1 },
 			num_inference_steps: { type: 'integer', min: 1, max: 50 },
 			guidance: { type: 'number', min: 0, max: 10 },
@@ -267,7 +269,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 // FLUX.2 and Kontext on Replicate, with the inputs CometAPI's own code sends.
 const replicateFlux2: FieldTable = {
 	prompt,
-	input_images: { type: 'list', maxItems: 8 },
+	input_images: { type: 'list', maxItems: 8, of: 'image' },
 	aspect_ratio: { type: 'enum', values: ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'custom', 'match_input_image'] },
 	resolution: { type: 'enum', values: ['match_input_image', '0.5 MP', '1 MP', '2 MP', '4 MP'] },
 	width: { type: 'integer', min: 256, max: 2048 },
@@ -279,7 +281,7 @@ const replicateFlux2: FieldTable = {
 };
 const replicateKontext: FieldTable = {
 	prompt,
-	input_image: text,
+	input_image: image,
 	aspect_ratio: { type: 'enum', values: ['match_input_image', '1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3', '4:5', '5:4', '21:9', '9:21', '2:1', '1:2'] },
 	prompt_upsampling: bool,
 	seed,
@@ -297,7 +299,7 @@ Object.assign(REPLICATE_MODELS, {
 	'black-forest-labs/flux-2-dev': {
 		fields: {
 			prompt,
-			input_images: { type: 'list', maxItems: 4 },
+			input_images: { type: 'list', maxItems: 4, of: 'image' },
 			aspect_ratio: replicateFlux2.aspect_ratio,
 			go_fast: bool,
 			seed,

@@ -1,6 +1,5 @@
 import { getResult, submitBfl } from './bfl.ts';
 import { chatCompletion } from './chat.ts';
-import { BFL_MODELS, OTHER_LISTED_MODELS, REPLICATE_MODELS } from './models.ts';
 import { getPrediction, submitReplicate } from './replicate.ts';
 import { cometError, json, notFoundPage, type Reply } from './replies.ts';
 import type { Incoming, SimState } from './state.ts';
@@ -27,7 +26,7 @@ export function apiRoute(state: SimState, req: Incoming, sleep: Sleep): Route {
 		req.token === state.options.apiKey ? handle() : cometError(401, 'Invalid token');
 
 	if (method === 'GET' && path === '/v1/models') {
-		return { fault: 'models', handle: authed(() => listModels()) };
+		return { fault: 'models', handle: authed(() => listModels(state.options.listedModels)) };
 	}
 	if (method === 'POST' && path === '/v1/chat/completions') {
 		return { handle: authed(() => chatCompletion(req)) };
@@ -104,20 +103,10 @@ export function replicateUrlsRoute(): Route {
 	};
 }
 
-function listModels(): Reply {
-	const created = 1_700_000_000;
-	const entry = (id: string, ownedBy: string) => ({
-		id,
-		object: 'model',
-		created,
-		owned_by: ownedBy,
-	});
+function listModels(ids: readonly string[]): Reply {
+	const ownedBy = (id: string) => (id.includes('/') ? 'replicate' : /^flux[-.]/.test(id) ? 'black-forest-labs' : 'custom');
 	return json(200, {
 		object: 'list',
-		data: [
-			...Object.keys(BFL_MODELS).map((id) => entry(id, 'black-forest-labs')),
-			...Object.keys(REPLICATE_MODELS).map((id) => entry(id, 'replicate')),
-			...OTHER_LISTED_MODELS.map((id) => entry(id, 'custom')),
-		],
+		data: ids.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: ownedBy(id) })),
 	});
 }

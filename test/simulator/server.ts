@@ -49,7 +49,7 @@ async function handle(deps: OriginDeps, req: IncomingMessage, res: ServerRespons
 		resetSocket(res);
 		return;
 	}
-	if (fault?.kind === 'status' || fault?.kind === 'html') {
+	if (fault?.kind === 'status' || fault?.kind === 'html' || fault?.kind === 'redirect') {
 		send(res, faultReply(fault, deps.retryAfterSeconds()));
 		return;
 	}

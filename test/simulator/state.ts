@@ -1,4 +1,5 @@
 import type { ImageLinks } from './images.ts';
+import { BFL_MODELS, OTHER_LISTED_MODELS, REPLICATE_MODELS } from './models.ts';
 import type { TaskStore } from './tasks.ts';
 import type { SimulatorOptions } from './types.ts';
 
@@ -32,4 +33,5 @@ export const DEFAULT_OPTIONS: Required<SimulatorOptions> = {
 	imageTtlMs: 600_000,
 	wire: 'raw',
 	ports: {},
+	listedModels: [...Object.keys(BFL_MODELS), ...Object.keys(REPLICATE_MODELS), ...OTHER_LISTED_MODELS],
 };

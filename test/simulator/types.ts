@@ -23,6 +23,8 @@ export interface SimulatorOptions {
 	wire?: WireShape;
 	/** Fixed ports (0 or absent: chosen by the OS). */
 	ports?: SimulatorPorts;
+	/** The model IDs `GET /v1/models` lists. Default: every model the simulator serves, plus chat and Midjourney IDs. */
+	listedModels?: readonly string[];
 }
 
 export type WireShape = 'raw' | 'envelope';
@@ -41,7 +43,7 @@ export interface LoggedRequest {
 	at: number;
 }
 
-export type FaultKind = 'status' | 'html' | 'reset' | 'reset-after-send' | 'slow';
+export type FaultKind = 'status' | 'html' | 'reset' | 'reset-after-send' | 'slow' | 'redirect';
 
 export type FaultRoute =
 	| 'submit'
@@ -63,6 +65,8 @@ export interface Fault {
 	/** CometAPI error code, e.g. 'invalid_request'. */
 	code?: string;
 	message?: string;
+	/** Where a 'redirect' fault sends the client (302), e.g. another origin. */
+	location?: string;
 }
 
 export type TaskFormat = 'bfl' | 'replicate';

@@ -49,10 +49,17 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
 				: `Input should be ${spec.values.map((v) => `'${v}'`).join(', ')}`;
 		case 'ratio':
 			return checkRatio(value);
+		case 'image':
+			return checkImage(value);
 		case 'list':
 			if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
 				return 'Input should be a valid list of strings';
-			return value.length > spec.maxItems ? `List should have at most ${spec.maxItems} items after validation, not ${value.length}` : undefined;
+			if (value.length > spec.maxItems) return `List should have at most ${spec.maxItems} items after validation, not ${value.length}`;
+			if (spec.of === 'image') {
+				const bad = value.findIndex((entry) => checkImage(entry) !== undefined);
+				if (bad >= 0) return `Item ${bad}: ${checkImage(value[bad])}`;
+			}
+			return undefined;
 		case 'integer':
 			if (typeof value !== 'number' || !Number.isInteger(value))
 				return 'Input should be a valid integer';
@@ -62,6 +69,25 @@ function checkValue(spec: FieldSpec, value: unknown): string | undefined {
 				return 'Input should be a valid number';
 			return checkRange(value, spec.min, spec.max);
 	}
+}
+
+const IMAGE_MAGIC: Array<Array<number | null>> = [
+	[0x89, 0x50, 0x4e, 0x47], // PNG
+	[0xff, 0xd8, 0xff], // JPEG
+	[0x47, 0x49, 0x46, 0x38], // GIF
+	[0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50], // RIFF....WEBP
+];
+
+/** A URL, or base64 (raw or in a data URI) that decodes to an image's bytes: a file name, text or a broken encoding is refused. */
+function checkImage(value: unknown): string | undefined {
+	const refused = 'Input should be a valid URL or a base64-encoded image';
+	if (typeof value !== 'string') return refused;
+	if (isHttpUrl(value)) return undefined;
+	const dataUri = /^data:image\/[a-z0-9.+-]+;base64,(.*)$/is.exec(value);
+	const base64 = (dataUri ? dataUri[1] : value).replace(/\s+/g, '');
+	if (base64.length < 8 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return refused;
+	const bytes = Buffer.from(base64, 'base64');
+	return IMAGE_MAGIC.some((magic) => magic.every((byte, i) => byte === null || bytes[i] === byte)) ? undefined : refused;
 }
 
 function checkRange(value: number, min?: number, max?: number): string | undefined {

@@ -1,0 +1,166 @@
+/**
+ * The Model list of version 2 (listSearch), run as the editor runs it (a LoadOptionsContext with
+ * the node's credential) against the simulator's GET /v1/models: the catalogue merged with the
+ * route's listed Flux models, and the catalogue alone, with no error, whenever the list cannot help.
+ */
+import type { INodeListSearchItems, INodeParameters, INodeProperties } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { Flux } from '../../nodes/Flux/Flux.node';
+import { catalogues } from '../../nodes/Flux/catalogue';
+import { runListSearch } from '../harness/list-search.ts';
+import type { Fault, Simulator } from '../simulator/index.ts';
+import { apiRequests, fluxCredentials, useSimulator } from './helpers.ts';
+
+let sim: Simulator;
+useSimulator({ generationMs: 50 }, (started) => (sim = started));
+
+const node = new Flux();
+const methods = { bfl: 'searchBflModels', replicate: 'searchReplicateModels' } as const;
+type Route = keyof typeof methods;
+
+async function search(route: Route, filter?: string, credentials = fluxCredentials(sim)!): Promise<INodeListSearchItems[]> {
+	return (await runListSearch({ nodeType: node, method: methods[route], credentials, filter })).results;
+}
+
+const values = (items: INodeListSearchItems[]) => items.map((item) => item.value);
+const catalogueIds = (route: Route) => catalogues[route].models.map((model) => model.id);
+const catalogueEntries = (route: Route) =>
+	catalogues[route].models.map((model) => ({ name: model.name, value: model.id, description: model.id }));
+
+describe('the list: the catalogue, then the Flux models CometAPI lists that it does not describe', () => {
+	test('BFL: catalogue names first; a listed flux-2-klein is marked not yet described; no chat or Replicate IDs', async () => {
+		const results = await search('bfl');
+		expect(results.slice(0, catalogueIds('bfl').length)).toEqual(catalogueEntries('bfl'));
+		expect(results.find((item) => item.value === 'flux-pro-1.0-fill')?.name).toBe('FLUX.1 Fill [pro] (inpaint with a mask)');
+		expect(results.slice(catalogueIds('bfl').length)).toEqual([
+			{
+				name: 'flux-2-klein (not yet described)',
+				value: 'flux-2-klein',
+				description: 'Listed by CometAPI; offered with the fields of FLUX.2 [pro]',
+			},
+		]);
+		expect(values(results)).not.toContain('gpt-4o');
+		expect(values(results).some((id) => String(id).includes('/'))).toBe(false);
+	});
+
+	test('Replicate: only black-forest-labs models; one the catalogue lacks is added, once', async () => {
+		sim.configure({
+			listedModels: ['black-forest-labs/flux-2-pro', 'black-forest-labs/flux-2-klein-4b', 'black-forest-labs/flux-2-klein-4b', 'flux-2-klein', 'gpt-4o', 'stability-ai/sdxl'],
+		});
+		const results = await search('replicate');
+		expect(results.slice(0, catalogueIds('replicate').length)).toEqual(catalogueEntries('replicate'));
+		expect(results.slice(catalogueIds('replicate').length)).toEqual([
+			{
+				name: 'black-forest-labs/flux-2-klein-4b (not yet described)',
+				value: 'black-forest-labs/flux-2-klein-4b',
+				description: expect.stringMatching(/^Listed by CometAPI/),
+			},
+		]);
+	});
+
+	test('one GET /v1/models per search, to the credential base URL, with the key', async () => {
+		await search('bfl');
+		await search('replicate', 'pro');
+		const listed = apiRequests(sim, { method: 'GET', path: '/v1/models' });
+		expect(listed).toHaveLength(2);
+		expect(listed.map((request) => request.authorization)).toEqual([`Bearer ${sim.apiKey}`, `Bearer ${sim.apiKey}`]);
+		expect(sim.requests.filter((request) => request.origin !== 'api')).toEqual([]);
+	});
+});
+
+describe('search filters by name or ID, case-insensitive', () => {
+	test('BFL: "fill" by name, "FLUX-2" by ID, "klein" finds a listed model', async () => {
+		expect(values(await search('bfl', 'Fill'))).toEqual(['flux-pro-1.0-fill']);
+		expect(values(await search('bfl', 'FLUX-2'))).toEqual(['flux-2-pro', 'flux-2-max', 'flux-2-flex', 'flux-2-klein']);
+		expect(values(await search('bfl', '  klein '))).toEqual(['flux-2-klein']);
+		expect(await search('bfl', 'midjourney')).toEqual([]);
+	});
+
+	test('Replicate: "kontext"', async () => {
+		expect(values(await search('replicate', 'kontext'))).toEqual([
+			'black-forest-labs/flux-kontext-pro',
+			'black-forest-labs/flux-kontext-max',
+		]);
+	});
+});
+
+describe('when /v1/models cannot help, the list is the catalogue, search still filters, no error', () => {
+	const failures: Array<[string, Omit<Fault, 'route'>]> = [
+		['a 500', { kind: 'status', status: 500 }],
+		['an HTML page', { kind: 'html' }],
+		['a dropped connection', { kind: 'reset' }],
+	];
+	test.each(failures)('%s', async (_name, fault) => {
+		for (const route of ['bfl', 'replicate'] as const) {
+			sim.inject({ route: 'models', ...fault });
+			expect(await search(route)).toEqual(catalogueEntries(route));
+			sim.inject({ route: 'models', ...fault });
+			expect(values(await search(route, 'kontext'))).toEqual(catalogueIds(route).filter((id) => id.includes('kontext')));
+		}
+	});
+
+	test('a list with no Flux model', async () => {
+		sim.configure({ listedModels: ['gpt-4o', 'mj_imagine'] });
+		expect(await search('bfl')).toEqual(catalogueEntries('bfl'));
+		expect(await search('replicate')).toEqual(catalogueEntries('replicate'));
+		expect(values(await search('bfl', 'depth'))).toEqual(['flux-pro-1.0-depth']);
+	});
+
+	test('a key CometAPI refuses (401)', async () => {
+		const wrongKey = { cometApi: { apiKey: 'not-the-key', baseUrl: sim.url } };
+		expect(await search('replicate', undefined, wrongKey)).toEqual(catalogueEntries('replicate'));
+		expect(apiRequests(sim, { path: '/v1/models' }).length).toBeGreaterThan(0);
+		sim.reset(); // the refused key on the log is this test's point, not a leak
+	});
+
+	test('an unreachable base URL', async () => {
+		const results = await search('bfl', 'depth', { cometApi: { apiKey: sim.apiKey, baseUrl: 'http://127.0.0.1:9' } });
+		expect(values(results)).toEqual(['flux-pro-1.0-depth']);
+	});
+
+	test('a redirect to another host is not followed: the key stays on the base URL', async () => {
+		sim.inject({ route: 'models', kind: 'redirect', location: `${sim.pollingOrigin}/v1/models` });
+		expect(await search('bfl')).toEqual(catalogueEntries('bfl'));
+		expect(sim.requests.filter((request) => request.origin !== 'api')).toEqual([]);
+	});
+
+	test('an answer slower than the 10 s list timeout', async () => {
+		sim.inject({ route: 'models', kind: 'slow', delayMs: 15_000 });
+		const started = Date.now();
+		expect(values(await search('bfl', 'ultra'))).toEqual(['flux-pro-1.1-ultra']);
+		expect(Date.now() - started).toBeLessThan(14_000);
+	}, 30_000);
+});
+
+describe('what the editor offers for a model picked from the list (n8n\'s own display rules)', () => {
+	const fields = node.description.properties.find((p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.[0] === 'generate')!;
+	const shown = (model: INodeParameters[string]) =>
+		(fields.options as INodeProperties[]).filter((option) =>
+			NodeHelpers.displayParameterPath({ '@version': 2, model, operation: 'generate' }, option, 'additionalFields', null, node.description),
+		);
+	const names = (model: INodeParameters[string]) => shown(model).map((option) => option.name);
+
+	test('FLUX.1 Fill [pro]: Image and Mask, each by URL or binary property; no Input Image', () => {
+		const offered = names({ __rl: true, mode: 'list', value: 'flux-pro-1.0-fill' });
+		expect(offered).toEqual(expect.arrayContaining(['image', 'imageBinaryProperty', 'mask', 'maskBinaryProperty']));
+		expect(offered.filter((name) => name.startsWith('input_image'))).toEqual([]);
+	});
+
+	test.each([
+		['flux-2-pro', 8],
+		['flux-kontext-max', 4],
+	])('%s: Input Image up to %i images, by URLs or binary properties', (model, max) => {
+		const refs = shown({ __rl: true, mode: 'list', value: model }).filter((option) => option.name.startsWith('input_image'));
+		expect(refs.map((option) => option.name).sort()).toEqual(['input_image', 'input_imageBinaryProperty']);
+		expect(refs.find((option) => option.name === 'input_image')?.description).toMatch(new RegExp(`Allowed: up to ${max} images`));
+	});
+
+	test('a listed model not described yet (flux-2-klein, "By ID") gets FLUX.2\'s fields, each once', () => {
+		const offered = names({ __rl: true, mode: 'id', value: 'flux-2-klein' });
+		expect(offered.filter((name) => name === 'width')).toHaveLength(1);
+		expect(offered).toContain('input_image');
+		expect(offered).not.toContain('steps');
+		expect(offered).not.toContain('image');
+	});
+});
