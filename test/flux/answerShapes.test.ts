@@ -14,41 +14,26 @@ import {
 	getResultParams,
 	replicateParams,
 	runFlux,
-	startStub,
+	stubPolls,
+	stubSubmits,
+	useCometStubs,
 	type RunNodeResult,
 	type Stub,
-	type StubReply,
-	type StubRequest,
 } from '../reliability/support.ts';
 
 const PNG = gradientPng(16, 16, 3);
 
-interface Answers {
-	submit?: (request: StubRequest, stub: Stub) => StubReply;
-	/** The n-th poll (0-based). */
-	poll: (request: StubRequest, n: number, stub: Stub) => StubReply;
-}
-
-const stubs: Stub[] = [];
-afterEach(async () => {
-	await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+const cometStub = useCometStubs({
+	png: PNG,
+	submit: () => ({ body: { id: 'task-1', status: 'Pending' } }),
+	poll: () => {
+		throw new Error('each test answers its polls');
+	},
 });
-
-async function cometStub(answers: Answers): Promise<Stub> {
-	let polls = 0;
-	const stub = await startStub((request, self) => {
-		if (request.path.startsWith('/img/')) return { status: 200, headers: { 'content-type': 'image/png' }, body: PNG };
-		if (request.method === 'POST') return answers.submit?.(request, self) ?? { body: { id: 'task-1', status: 'Pending' } };
-		return answers.poll(request, polls++, self);
-	});
-	stubs.push(stub);
-	return stub;
-}
-
 const run = async (stub: Stub, parameters: INodeParameters): Promise<RunNodeResult> =>
 	await runFlux({ parameters, credentials: credentials(stub.url) });
-const polls = (stub: Stub) => stub.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/img/'));
-const submits = (stub: Stub) => stub.requests.filter((r) => r.method === 'POST');
+const polls = stubPolls;
+const submits = stubSubmits;
 
 /** CometAPI's task envelope around a provider answer. */
 const envelope = (status: string, inner: unknown, more: Record<string, unknown> = {}) => ({

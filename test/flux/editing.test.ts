@@ -6,10 +6,9 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import type { Simulator } from '../simulator/index.ts';
-import { bodiesSent, fluxRun, fluxRunOk, SAMPLE_INPUT_BYTES, submitsSent, useSimulator } from './helpers.ts';
+import { bodiesSent, fluxRun, fluxRunOk, modelCreateRoute, SAMPLE_INPUT_BYTES, submitsSent, useSimulator } from './helpers.ts';
 
 // Replicate Predict's default create route: the model's own (see replicate.test.ts).
-const modelRoute = (model: string) => `/replicate/v1/models/${model}/predictions`;
 
 let sim: Simulator;
 useSimulator({ generationMs: 100 }, (started) => (sim = started));
@@ -79,7 +78,7 @@ describe('images from binary properties', () => {
 
 	test('Replicate FLUX.2: binaries become input_images as data URIs, typed by their bytes', async () => {
 		await fluxRunOk(sim, predict('black-forest-labs/flux-2-pro', { input_imagesBinaryProperty: 'data, data_1', aspect_ratio: 'match_input_image', resolution: '2 MP' }), { items: [picture] });
-		expect(bodiesSent(sim, modelRoute('black-forest-labs/flux-2-pro'))).toStrictEqual([
+		expect(bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-2-pro'))).toStrictEqual([
 			{
 				input: { prompt: 'edit it', input_images: [`data:image/png;base64,${b64(png)}`, `data:image/jpeg;base64,${b64(jpeg)}`], aspect_ratio: 'match_input_image', resolution: '2 MP' },
 			},
@@ -89,10 +88,10 @@ describe('images from binary properties', () => {
 	test('Replicate: URLs list for FLUX.2 [flex], single input_image for Kontext', async () => {
 		await fluxRunOk(sim, predict('black-forest-labs/flux-2-flex', { input_images: `${URL_A}\n${URL_B}`, steps: 20, seed: 9 }));
 		await fluxRunOk(sim, predict('black-forest-labs/flux-kontext-pro', { input_imageBinaryProperty: 'data_1', output_format: 'jpg' }), { items: [picture] });
-		expect(bodiesSent(sim, modelRoute('black-forest-labs/flux-2-flex'))).toStrictEqual([
+		expect(bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-2-flex'))).toStrictEqual([
 			{ input: { prompt: 'edit it', input_images: [URL_A, URL_B], steps: 20, seed: 9 } },
 		]);
-		expect(bodiesSent(sim, modelRoute('black-forest-labs/flux-kontext-pro'))).toStrictEqual([
+		expect(bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-kontext-pro'))).toStrictEqual([
 			{ input: { prompt: 'edit it', input_image: `data:image/jpeg;base64,${b64(jpeg)}`, output_format: 'jpg' } },
 		]);
 	});

@@ -251,3 +251,6 @@ export interface WireExpectation {
 	/** The provider's own answer (BFL's or Replicate's shape) inside a task answer. */
 	provider: (answer: IDataObject) => IDataObject;
 }
+
+/** Replicate's per-model create route (the node's default), as CometAPI serves it. */
+export const modelCreateRoute = (model: string) => `/replicate/v1/models/${model}/predictions`;

@@ -14,6 +14,7 @@ import {
 	fluxRunOk,
 	headerOf,
 	itemWithBinary,
+	modelCreateRoute,
 	requestsTo,
 	SAMPLE_INPUT_BYTES,
 	useSimulator,
@@ -22,7 +23,6 @@ import {
 
 const PREDICTIONS = '/replicate/v1/predictions';
 /** The default create route: the model's own. */
-const createRoute = (model: string) => `/replicate/v1/models/${model}/predictions`;
 
 interface ModelCase {
 	name: string;
@@ -197,7 +197,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			const submits = apiRequests(sim, { method: 'POST' });
 			expect(submits).toHaveLength(1);
 			const submit = submits[0];
-			expect(submit.path).toBe(createRoute(modelId));
+			expect(submit.path).toBe(modelCreateRoute(modelId));
 			expect(submit.authorization).toBe(`Bearer ${sim.apiKey}`);
 			expect(headerOf(submit, 'prefer')).toBe('wait=60');
 			expect(headerOf(submit, 'content-type')).toMatch(/^application\/json/);
@@ -247,7 +247,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				prompt: 'a kite',
 				options: { preferWait: 7 },
 			});
-			const [submit] = apiRequests(sim, { method: 'POST', path: createRoute('black-forest-labs/flux-schnell') });
+			const [submit] = apiRequests(sim, { method: 'POST', path: modelCreateRoute('black-forest-labs/flux-schnell') });
 			expect(headerOf(submit, 'prefer')).toBe('wait=7');
 			expect(submit.body).toStrictEqual({ input: { prompt: 'a kite' } });
 		});
@@ -259,7 +259,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				prompt: 'with a lora',
 				additionalFields: { num_outputs: 1, extraInput: '{"lora_scale":0.5,"extra_lora":"owner/lora"}' },
 			});
-			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
+			expect(bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-dev'))).toStrictEqual([
 				{
 					input: { prompt: 'with a lora', num_outputs: 1, lora_scale: 0.5, extra_lora: 'owner/lora' },
 				},
@@ -278,7 +278,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				},
 				{ items: [itemWithBinary('photo', SAMPLE_INPUT_BYTES, { mimeType: 'image/png', fileName: 'x.png' })] },
 			);
-			expect(bodiesSent(sim, createRoute('black-forest-labs/flux-dev'))).toStrictEqual([
+			expect(bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-dev'))).toStrictEqual([
 				{
 					input: {
 						prompt: 'img2img',
@@ -300,7 +300,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				},
 				{ items: [itemWithBinary('ref', SAMPLE_INPUT_BYTES, { mimeType: 'image/jpeg', fileName: 'r.jpg' })] },
 			);
-			const [body] = bodiesSent(sim, createRoute('black-forest-labs/flux-1.1-pro')) as IDataObject[];
+			const [body] = bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-1.1-pro')) as IDataObject[];
 			// The bytes decide the type (SAMPLE_INPUT_BYTES is a PNG), not the declared one.
 			expect((body.input as IDataObject).image_prompt).toBe(`data:image/png;base64,${SAMPLE_INPUT_BYTES.toString('base64')}`);
 		});
@@ -354,7 +354,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 				[{ item: 0 }, 'one', 1],
 				[{ item: 1 }, 'two', 0],
 			]);
-			const inputs = (bodiesSent(sim, createRoute('black-forest-labs/flux-schnell')) as IDataObject[]).map((b) => b.input);
+			const inputs = (bodiesSent(sim, modelCreateRoute('black-forest-labs/flux-schnell')) as IDataObject[]).map((b) => b.input);
 			expect(inputs).toEqual(expect.arrayContaining([{ prompt: 'one', num_outputs: 2 }, { prompt: 'two', num_outputs: 1 }]));
 		});
 
@@ -391,13 +391,22 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 		});
 
 		test.each([
-			['model', createRoute(schnell), PREDICTIONS],
-			['predictions', PREDICTIONS, createRoute(schnell)],
+			['model', modelCreateRoute(schnell), PREDICTIONS],
+			['predictions', PREDICTIONS, modelCreateRoute(schnell)],
 		])('a 404 on the %s route (no task made): the other route is tried once and the image delivered', async (route, first, second) => {
 			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL' });
 			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite', options: { replicateRoute: route } });
 			expect(apiRequests(sim, { method: 'POST' }).map((r) => r.path)).toEqual([first, second]);
 			expect(result.items).toHaveLength(1);
+		});
+
+		test('a 404, then a 429 on the other route: the 429 is retried there, not on the first route', async () => {
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 404, message: 'Invalid URL' });
+			sim.inject({ route: 'replicate-submit', kind: 'status', status: 429, retryAfterSeconds: 0 });
+			const result = await fluxRunOk(sim, { operation: 'replicatePredict', model: schnell, prompt: 'a kite' });
+			expect(apiRequests(sim, { method: 'POST' }).map((r) => r.path)).toEqual([modelCreateRoute(schnell), PREDICTIONS, PREDICTIONS]);
+			expect(result.items).toHaveLength(1);
+			expect(result.items[0].binary?.data).toBeDefined();
 		});
 
 		test('a 404 on both routes fails with CometAPI\'s words after one try of each', async () => {

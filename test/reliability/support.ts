@@ -292,6 +292,40 @@ export async function startStub(handler: StubHandler): Promise<Stub> {
 	return stub;
 }
 
+/** What a CometAPI stand-in answers: submits (POST), polls (any GET route) and images (/img/). */
+export interface StubAnswers {
+	submit?: (request: StubRequest, stub: Stub) => StubReply;
+	/** The n-th poll (0-based) of the task. */
+	poll?: (request: StubRequest, n: number, stub: Stub) => StubReply;
+	image?: (request: StubRequest) => StubReply;
+}
+
+/**
+ * A factory of CometAPI stand-ins for answers the simulator never gives, each answer chosen by
+ * the test over the file's defaults; every stand-in is closed after each test.
+ */
+export function useCometStubs(defaults: Required<Pick<StubAnswers, 'submit' | 'poll'>> & { png: Buffer }) {
+	const stubs: Stub[] = [];
+	afterEach(async () => {
+		await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+	});
+	return async (answers: StubAnswers = {}): Promise<Stub> => {
+		let polls = 0;
+		const stub = await startStub((request, self) => {
+			if (request.path.startsWith('/img/')) {
+				return answers.image?.(request) ?? { status: 200, headers: { 'content-type': 'image/png' }, body: defaults.png };
+			}
+			if (request.method === 'POST') return (answers.submit ?? defaults.submit)(request, self);
+			return (answers.poll ?? defaults.poll)(request, polls++, self);
+		});
+		stubs.push(stub);
+		return stub;
+	};
+}
+
+export const stubPolls = (stub: Stub) => stub.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/img/'));
+export const stubSubmits = (stub: Stub) => stub.requests.filter((r) => r.method === 'POST');
+
 /** Forwards a request to another server (e.g. the simulator) and returns its answer. */
 export async function forward(request: StubRequest, target: string): Promise<StubReply> {
 	const query = new URLSearchParams(request.query).toString();

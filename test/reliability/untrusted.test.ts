@@ -13,44 +13,16 @@ import {
 	getResultParams,
 	replicateParams,
 	runFlux,
-	startStub,
+	stubPolls,
+	stubSubmits,
 	suspiciousValues,
+	useCometStubs,
 	type RunNodeResult,
 	type Stub,
 	type StubReply,
-	type StubRequest,
 } from './support.ts';
 
 const PNG = gradientPng(32, 32, 7);
-
-interface Answers {
-	submit?: (request: StubRequest, stub: Stub) => StubReply;
-	image?: (request: StubRequest) => StubReply;
-	/** The n-th poll (0-based) of the task. */
-	poll?: (request: StubRequest, n: number, stub: Stub) => StubReply;
-}
-
-const stubs: Stub[] = [];
-afterEach(async () => {
-	await Promise.all(stubs.splice(0).map((stub) => stub.close()));
-});
-
-/** A CometAPI stand-in: submits, polls (BFL and Replicate routes) and images, each answer chosen by the test. */
-async function cometStub(answers: Answers): Promise<Stub> {
-	let polls = 0;
-	const stub = await startStub((request, self) => {
-		if (request.path.startsWith('/img/')) {
-			return answers.image?.(request) ?? { status: 200, headers: { 'content-type': 'image/png' }, body: PNG };
-		}
-		if (request.method === 'POST') {
-			return answers.submit?.(request, self) ?? { body: { id: 'task-1', polling_url: 'http://127.0.0.1:9/v1/get_result?id=task-1' } };
-		}
-		const n = polls++;
-		return answers.poll?.(request, n, self) ?? { body: ready(self) };
-	});
-	stubs.push(stub);
-	return stub;
-}
 
 const ready = (stub: Stub, result: Record<string, unknown> = {}) => ({
 	id: 'task-1',
@@ -58,8 +30,14 @@ const ready = (stub: Stub, result: Record<string, unknown> = {}) => ({
 	result: { sample: `${stub.url}/img/1.png`, prompt: 'p', seed: 1, ...result },
 });
 
-const polls = (stub: Stub) => stub.requests.filter((r) => r.method === 'GET' && !r.path.startsWith('/img/'));
-const submits = (stub: Stub) => stub.requests.filter((r) => r.method === 'POST');
+/** A CometAPI stand-in: submits, polls (BFL and Replicate routes) and images, each answer chosen by the test. */
+const cometStub = useCometStubs({
+	png: PNG,
+	submit: () => ({ body: { id: 'task-1', polling_url: 'http://127.0.0.1:9/v1/get_result?id=task-1' } }),
+	poll: (_request, _n, stub) => ({ body: ready(stub) }),
+});
+const polls = stubPolls;
+const submits = stubSubmits;
 
 async function run(stub: Stub, params: INodeParameters = generateParams(), continueOnFail = false): Promise<RunNodeResult> {
 	return await runFlux({ parameters: params, credentials: credentials(stub.url), continueOnFail });
