@@ -1,7 +1,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { nextPollDelay } from '../../nodes/Flux/task/waitForTask';
-import { startSimulator, WIRE_SHAPES, type Simulator } from '../simulator/index.ts';
+import { startSimulator, WIRE_SHAPES, type LoggedRequest, type Simulator } from '../simulator/index.ts';
+import { until } from '../reliability/support.ts';
 import { headerOf, wireExpectations } from './helpers.ts';
 import { delay, isPoll, isSubmit, items, runFlux } from './run.ts';
 
@@ -33,6 +34,12 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 		sim = await startSimulator({ generationMs: 100, wire });
 	});
 	afterAll(async () => sim.close());
+	/** Resolves once `count` more requests of this kind have reached the simulator: the moment to Stop. */
+	const seen = (kind: (r: LoggedRequest) => boolean, count = 1) => {
+		const from = sim.requests.length;
+		return until(() => sim.requests.slice(from).filter(kind).length >= count);
+	};
+
 	// Long and stuck tasks stay active in the simulator and count toward its per-key limit: start clean.
 	beforeEach(() => sim.reset());
 
@@ -157,9 +164,9 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 
 		test('during polling of a long task: returns promptly, canceled, no more polls', async () => {
 			sim.configure({ generationMs: 60_000 });
-			const run = await runFlux(sim, bfl('a lighthouse', { options: { pollInterval: 0.1 } }), { abortAfterMs: 600 });
+			const run = await runFlux(sim, bfl('a lighthouse', { options: { pollInterval: 0.1 } }), { abortWhen: seen(isPoll) });
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			expect(run.items).toHaveLength(0);
 			expect(run.polls).toBeGreaterThan(0);
@@ -169,9 +176,12 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 		test('a stop while waiting between polls says the execution was stopped', async () => {
 			sim.configure({ generationMs: 60_000 });
 			// A long poll interval: the stop lands while the node sleeps between two polls.
-			const run = await runFlux(sim, bfl('a lighthouse', { options: { pollInterval: 5 } }), { abortAfterMs: 600 });
+			const run = await runFlux(sim, bfl('a lighthouse', { options: { pollInterval: 5 } }), {
+				abortWhen: seen(isSubmit),
+				abortAfterMs: 300,
+			});
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			expect(run.polls).toBe(0);
 			// Not n8n's placeholder for an abort without a reason.
@@ -183,10 +193,10 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			sim.configure({ generationMs: 60_000 });
 			const run = await runFlux(sim, bfl('={{ "lighthouse " + $json.n }}', { options: { pollInterval: 0.1 } }), {
 				items: items(4),
-				abortAfterMs: 800,
+				abortWhen: seen(isSubmit, 4).then(() => seen(isPoll)),
 			});
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			await expectNoMoreRequests(run);
 			expect(run.requestsSinceStart().filter(isSubmit)).toHaveLength(4);
@@ -197,11 +207,11 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			sim.configure({ generationMs: 60_000 });
 			const run = await runFlux(sim, bfl('={{ "lighthouse " + $json.n }}'), {
 				items: items(3),
-				abortAfterMs: 500,
+				abortWhen: seen(isSubmit, 3),
 				continueOnFail: true,
 			});
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			await expectNoMoreRequests(run);
 		});
@@ -210,10 +220,11 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			sim.configure({ generationMs: 60_000 });
 			const run = await runFlux(sim, bfl('={{ "lighthouse " + $json.n }}', { options: { maxTasksInFlight: 1 } }), {
 				items: items(3),
-				abortAfterMs: 500,
+				abortWhen: seen(isSubmit),
+				abortAfterMs: 200,
 			});
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			expect(run.requestsSinceStart().filter(isSubmit)).toHaveLength(1);
 			await expectNoMoreRequests(run);
@@ -222,9 +233,9 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 
 		test('Replicate: during a submit held open by Prefer: wait', async () => {
 			sim.configure({ generationMs: 60_000 });
-			const run = await runFlux(sim, replicate('a lighthouse'), { abortAfterMs: 500 });
+			const run = await runFlux(sim, replicate('a lighthouse'), { abortWhen: seen(isSubmit), abortAfterMs: 200 });
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			expect(run.submits).toBe(1);
 			await expectNoMoreRequests(run);
@@ -233,10 +244,10 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 		test('Replicate: during polling', async () => {
 			sim.configure({ generationMs: 60_000 });
 			const run = await runFlux(sim, replicate('a lighthouse', { options: { preferWait: 1, pollInterval: 0.1 } }), {
-				abortAfterMs: 1800,
+				abortWhen: seen(isPoll),
 			});
 			expect(run.nodeStopped).toBe(true);
-			expect(run.stopLatencyMs).toBeLessThan(1000);
+			expect(run.stopLatencyMs).toBeLessThan(2000);
 			expect(run.status).toBe('canceled');
 			await expectNoMoreRequests(run);
 			expect(run.requestsSinceStart().filter(isPoll).length).toBeGreaterThan(0);

@@ -21,6 +21,7 @@ import {
 	runFlux,
 	sleepMs,
 	startSim,
+	until,
 	watchActiveTasks,
 	type Simulator,
 } from './support.ts';
@@ -423,12 +424,12 @@ describe('Stop', () => {
 			parameters: generateParams({ prompt: '={{ $json.prompt }}', options: { pollInterval: 0.1 } }),
 			credentials: credentials(sim.url),
 			items: items(4, (i) => `never ends ${i} [stuck]`),
-			abortAfterMs: 800,
+			abortWhen: until(() => new Set(requestsOf(sim, 'get_result').map((r) => r.query.id)).size === 4),
 		});
 
 		expect(result.status).toBe('canceled');
 		expect(result.nodeStopped).toBe(true);
-		expect(result.stopLatencyMs).toBeLessThan(1000);
+		expect(result.stopLatencyMs).toBeLessThan(2000);
 		expect(count(sim, 'submit')).toBe(4);
 		// All four items were polling when Stop came.
 		expect(new Set(requestsOf(sim, 'get_result').map((r) => r.query.id)).size).toBe(4);
@@ -448,7 +449,9 @@ describe('Stop', () => {
 			parameters: generateParams({ prompt: '={{ $json.prompt }}', options: { maxTasksInFlight: 1, timeout: 120 } }),
 			credentials: credentials(sim.url),
 			items: items(3, (i) => `never ends ${i} [stuck]`),
-			abortAfterMs: 600,
+			// Stop while the first item waits out its 30 s Retry-After and the others wait for the slot.
+			abortWhen: until(() => count(sim, 'submit') === 1),
+			abortAfterMs: 200,
 		});
 
 		expect(result.status).toBe('canceled');

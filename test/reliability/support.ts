@@ -203,6 +203,11 @@ export function expectPairingCovers(result: RunNodeResult, inputCount: number, i
 	for (const n of seen.values()) expect(n).toBe(imagesPerItem);
 }
 
+/** Resolves once `condition` holds (checked every 10 ms): e.g. to stop a run once its polls began. */
+export async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await sleepMs(10);
+}
+
 export function sleepMs(ms: number) {
 	return new Promise<void>((resolve) => setTimeout(resolve, ms));
 }
