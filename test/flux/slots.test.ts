@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { INITIAL_BOUND, TaskSlots } from '../../nodes/Flux/task/slots';
 
 // The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit), halved on a
@@ -91,6 +93,27 @@ describe('adaptive task bound', () => {
 		cSlot.release();
 		await bAgain;
 		expect(order).toEqual(['c', 'b']);
+	});
+
+	test('a Retry-After timer that fires before the pause ends by the clock still wakes the queue', async () => {
+		let skew = 0;
+		const slots = new TaskSlots(1, () => Date.now() + skew);
+		const a = await slots.acquire();
+		const waiting = slots.acquire();
+		const refused = a.rateLimited(50);
+		// Node's timers may fire a little before Date.now() reaches the end of the pause.
+		skew = -30;
+		const granted = await Promise.race([waiting.then(() => 'granted'), sleep(1000).then(() => 'lost')]);
+		expect(granted).toBe('granted');
+		(await waiting).release();
+		await refused;
+	});
+
+	test('a caller that arrives during a Retry-After pause, with nobody else waiting, gets its turn when it ends', async () => {
+		const slots = new TaskSlots(4);
+		slots.onRateLimited(50);
+		const granted = await Promise.race([slots.acquire().then(() => 'granted'), sleep(1000).then(() => 'lost')]);
+		expect(granted).toBe('granted');
 	});
 
 	test('an aborted waiter leaves the queue', async () => {

@@ -29,6 +29,7 @@ export class TaskSlots {
 	private active = 0;
 	private readonly queue: Array<() => void> = [];
 	private pausedUntil = 0;
+	private wakeScheduled = false;
 	private lastDecreaseAt = -Infinity;
 	/** The adaptive bound; fractional, so additive increase can grow it by 1/bound per success. */
 	bound: number;
@@ -84,10 +85,8 @@ export class TaskSlots {
 			this.slowStartUntil = this.bound;
 			this.lastDecreaseAt = now;
 		}
-		if (now + pause > this.pausedUntil) {
-			this.pausedUntil = now + pause;
-			void sleep(pause).then(() => this.grant());
-		}
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
+		this.grant();
 	}
 
 	/** Slow start, then additive increase: one more slot per bound's worth of accepted submits. */
@@ -101,10 +100,20 @@ export class TaskSlots {
 		return this.active < this.allowed && this.now() >= this.pausedUntil;
 	}
 
+	/** Hands free slots to waiters in order; while a pause holds them, looks again when it ends. */
 	private grant(): void {
 		while (this.queue.length && this.canGrant()) {
 			this.active++;
 			this.queue.shift()!();
+		}
+		const paused = this.pausedUntil - this.now();
+		if (this.queue.length && paused > 0 && !this.wakeScheduled) {
+			// A timer may fire a little before the clock reaches its end: grant() then schedules again.
+			this.wakeScheduled = true;
+			void sleep(paused).then(() => {
+				this.wakeScheduled = false;
+				this.grant();
+			});
 		}
 	}
 
@@ -126,6 +135,8 @@ export class TaskSlots {
 			};
 			this.queue.push(turn);
 			signal?.addEventListener('abort', onAbort, { once: true });
+			// Arriving during a pause with nobody else waiting: nothing else would wake this queue.
+			this.grant();
 		});
 	}
 }
