@@ -5,7 +5,7 @@ import type { N8nServer } from '../n8n/server.ts';
 import { listExecutions, type ExecutionSummary } from './cluster.ts';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+export const secs = (ms: number): string => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : 'n/a');
 export const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 const submitRequests = (sim: Simulator, since: number) => sim.requests.filter((r) => r.origin === 'api' && r.method === 'POST' && r.path.startsWith('/flux/v1/') && r.at >= since);
