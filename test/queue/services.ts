@@ -4,7 +4,7 @@
 // group, and is stopped by that process id.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -128,6 +128,8 @@ export const PG_USER = 'n8n';
  * reach `dir`, the data goes to a folder under /tmp that `dir` links to).
  */
 export async function startPostgres(binDir: string, dir: string): Promise<Service> {
+	// The last run's cluster, also when `dir` links to one under /tmp.
+	if (existsSync(dir)) rmSync(realpathSync(dir), { recursive: true, force: true });
 	rmSync(dir, { recursive: true, force: true });
 	let ids: { uid?: number; gid?: number } = {};
 	let dataDir = dir;
