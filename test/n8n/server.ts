@@ -39,6 +39,10 @@ export interface StartOptions {
 	setupOwner?: boolean;
 	/** How long to wait for the server to answer (default 90 s). */
 	startTimeoutMs?: number;
+	/** The n8n command, default `['start']` (queue mode: `['worker', '--concurrency=10']`). */
+	command?: string[];
+	/** Address that answers 2xx once the process is ready (default: main's /healthz/readiness + /rest/settings). */
+	readyUrl?: string;
 	/** Echo n8n's output to stderr (default: env N8N_E2E_VERBOSE=1). Always written to <userFolder>/n8n.log. */
 	verbose?: boolean;
 }
@@ -85,6 +89,8 @@ export interface Execution {
 
 export interface N8nServer {
 	url: string;
+	/** The n8n process (the leader of its process group, with its task runner). */
+	pid: number;
 	port: number;
 	brokerPort: number;
 	userFolder: string;
@@ -432,7 +438,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	const logFile = createWriteStream(logPath, { flags: 'a' });
 	let output = '';
 	const t0 = Date.now();
-	const child = spawn(install.nodeBin, [install.bin, 'start'], {
+	const child = spawn(install.nodeBin, [install.bin, ...(opts.command ?? ['start'])], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -495,6 +501,11 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 			throw new Error(`n8n did not answer on ${url} in time; output:\n${output.slice(-6000)}`);
 		}
 		try {
+			if (opts.readyUrl) {
+				if ((await fetch(opts.readyUrl)).ok) break;
+				await sleep(250);
+				continue;
+			}
 			const h = await fetch(`${url}/healthz/readiness`);
 			if (h.ok) {
 				const s = await fetch(`${url}/rest/settings`);
@@ -635,6 +646,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 			return Buffer.from(await res.arrayBuffer());
 		},
 		stop,
+		pid: child.pid!,
 	};
 	return server;
 }
