@@ -73,3 +73,11 @@ export async function waitForNewExecutions(
 export async function executionIds(main: N8nServer, workflowId: string): Promise<Set<string>> {
 	return new Set((await listExecutions(main, workflowId)).map((e) => String(e.id)));
 }
+
+/** Tasks active at the simulator every `stepMs` from `from` to `to`: where a batch left the account's room unused. */
+export function activeTimeline(sim: Simulator, taskIds: Iterable<string>, from: number, to: number, stepMs = 1000): number[] {
+	const tasks = [...taskIds].map((id) => sim.task(id)).filter((t) => t !== undefined);
+	const counts: number[] = [];
+	for (let at = from; at <= to; at += stepMs) counts.push(tasks.filter((t) => t.createdAt <= at && (t.doneAt ?? Infinity) > at).length);
+	return counts;
+}
