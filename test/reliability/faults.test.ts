@@ -272,6 +272,19 @@ describe('submit: only 429 and 503 are retried', () => {
 		expect(sim.activeTasks()).toBe(0);
 	});
 
+	test('429 with Retry-After: 0, again and again, is re-sent with growing backoff, not at once', async () => {
+		sim.inject({ route: 'submit', kind: 'status', status: 429, retryAfterSeconds: 0, times: 1000 });
+		await run(generateParams({ options: { timeout: 3 } }));
+
+		const submits = requestsOf(sim, 'submit');
+		// Backoff from 125-250 ms, doubling: at most 6 sends fit in 3 s (at once, it was hundreds).
+		expect(submits.length).toBeGreaterThanOrEqual(3);
+		expect(submits.length).toBeLessThanOrEqual(6);
+		const waits = gaps(submits);
+		expect(waits[0]).toBeGreaterThanOrEqual(125 - EARLY);
+		expect(waits[waits.length - 1]).toBeGreaterThan(waits[0]);
+	});
+
 	test('429 that lasts past the timeout ends with a clear error, after retries, creating nothing', async () => {
 		sim.inject({ route: 'submit', kind: 'status', status: 429, retryAfterSeconds: 0, times: 1000 });
 		const result = await run(generateParams({ options: { timeout: 2 } }));

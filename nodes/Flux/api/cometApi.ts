@@ -4,13 +4,15 @@ import type { ApiFormatName } from '../catalogue';
 import { isWebPage, readApiReply } from './reply';
 import { apiError, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
-import { retryIfLost, retryTransient } from './retry';
+import { backoffMs, retryIfLost, retryTransient } from './retry';
 import type { TaskState } from './taskState';
 import { readTaskAnswer } from './taskState';
 import type { LostRequest, Sent } from './transport';
 import { requestCometApi } from './transport';
 
 const POLL_TIMEOUT_MS = 30_000;
+/** The pause after a 429 that names no Retry-After. */
+const DEFAULT_RETRY_AFTER_MS = 1000;
 
 /** CometAPI's own route for a task's state: polling_url and urls.get point at other hosts. */
 export const resultRoute: Record<ApiFormatName, (id: string) => { url: string; qs?: IDataObject }> = {
@@ -49,6 +51,7 @@ export async function submitTask(
 	limits: SubmitLimits,
 ): Promise<IDataObject> {
 	let target = submission;
+	let refusals = 0;
 	const attempt = async (): Promise<Attempt<IDataObject>> => {
 		for (;;) {
 			const sent = await requestCometApi(context, baseUrl, target);
@@ -62,9 +65,11 @@ export async function submitTask(
 			const read = readApiReply(context, sent.reply, 'submit');
 			const rateLimited = 'retry' in read && sent.reply.statusCode === 429;
 			if (!rateLimited || !limits.onRateLimited) return read;
-			// A 429 waits Retry-After in the slot queue, then goes again at once: no backoff on top.
-			await limits.onRateLimited(read.retryAfterMs);
-			if (Date.now() >= limits.deadline) return read;
+			// A 429 waits in the slot queue, then goes again at once. Retry-After is the floor; refusal
+			// after refusal backs off further, so a "Retry-After: 0" is never a tight loop.
+			const pauseMs = Math.max(read.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS, backoffMs(refusals++, 250));
+			if (Date.now() + pauseMs > limits.deadline) return { retry: read.retry, retryAfterMs: pauseMs };
+			await limits.onRateLimited(pauseMs);
 		}
 	};
 	return await retryTransient(attempt, limits, submitGaveUp(context));
@@ -83,7 +88,7 @@ function webPage(context: IExecuteSingleFunctions, url: string) {
 
 export interface SubmitLimits extends RetryLimits {
 	/** Called on a 429 before the submit is sent again: gives up the task slot until a new turn. */
-	onRateLimited?: (retryAfterMs?: number) => Promise<void>;
+	onRateLimited?: (pauseMs: number) => Promise<void>;
 }
 
 /** A submit without an answer: sent again only if it surely never arrived. */

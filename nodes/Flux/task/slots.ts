@@ -14,8 +14,8 @@ export interface TaskSlot {
 	release(): void;
 	/** The submit was accepted: the bound may grow again. */
 	accepted(): void;
-	/** The submit was refused with 429: lower the bound, wait Retry-After, then wait for a turn again. */
-	rateLimited(retryAfterMs?: number): Promise<void>;
+	/** The submit was refused with 429: lower the bound, pause new grants, then wait for a turn again. */
+	rateLimited(pauseMs: number): Promise<void>;
 }
 
 /**
@@ -63,8 +63,8 @@ export class TaskSlots {
 		return {
 			release: giveBack,
 			accepted: () => this.onAccepted(),
-			rateLimited: async (retryAfterMs = 1000) => {
-				this.onRateLimited(retryAfterMs, sentAfter);
+			rateLimited: async (pauseMs) => {
+				this.onRateLimited(pauseMs, sentAfter);
 				giveBack();
 				await this.take(signal);
 				held = true;
