@@ -2,7 +2,8 @@
 // says; the tag check refuses a tag that is not the version; the packed tarball holds exactly
 // what n8n installs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '..');
@@ -51,8 +52,11 @@ test('publish.yml publishes version tags with provenance, after the checks and t
 	expect(publish.indexOf('npm run scan')).toBeLessThan(publish.indexOf('npm publish'));
 });
 
-test('the tag check passes v<version> and refuses any other tag', () => {
-	const check = (tag: string) => spawnSync('bash', ['.ci/check-release-tag.sh', tag], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
+test('the tag check passes v<version> with a dated changelog entry, and refuses any other tag', () => {
+	const released = join(mkdtempSync(join(tmpdir(), 'changelog-')), 'CHANGELOG.md');
+	writeFileSync(released, read('CHANGELOG.md').replace(/^## (\S+) \(unreleased\)/m, '## $1 (2026-12-24)'));
+	const check = (tag: string, changelog = released) =>
+		spawnSync('bash', ['.ci/check-release-tag.sh', tag, changelog], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
 	const ok = check(`v${pkg.version}`);
 	expect(ok.stdout).toContain(`matches package.json version ${pkg.version}`);
 	expect(ok.status).toBe(0);
@@ -62,6 +66,22 @@ test('the tag check passes v<version> and refuses any other tag', () => {
 		expect(refused.stderr).toContain('does not match package.json version');
 	}
 	expect(read('CHANGELOG.md')).toMatch(new RegExp(`^## \\[?${pkg.version.replace(/\./g, '\\.')}\\]?`, 'm'));
+});
+
+test('the tag check refuses a version whose changelog entry still says "unreleased"', () => {
+	const changelog = join(mkdtempSync(join(tmpdir(), 'changelog-')), 'CHANGELOG.md');
+	writeFileSync(changelog, `# Changelog\n\n## ${pkg.version} (unreleased)\n- work in progress\n`);
+	const refused = spawnSync('bash', ['.ci/check-release-tag.sh', `v${pkg.version}`, changelog], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
+	expect(refused.status).toBe(1);
+	expect(refused.stderr).toContain('still says "unreleased"');
+});
+
+test('publish.yml leaves npm to Trusted Publishing unless NPM_TOKEN is set', () => {
+	const publish = read('.github/workflows/publish.yml');
+	// An empty token in .npmrc (setup-node's registry-url with an unset secret) makes npm skip the OIDC exchange.
+	expect(publish).not.toMatch(/^\s+registry-url:/m);
+	expect(publish).not.toMatch(/NODE_AUTH_TOKEN:/);
+	expect(publish).toContain('if [ -n "$NPM_TOKEN" ]; then npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN"; fi');
 });
 
 test('the packed tarball holds exactly dist/, the README, the LICENSE and package.json, with every file n8n loads', () => {
