@@ -1,13 +1,22 @@
 import { sleep } from 'n8n-workflow';
 
-import { INITIAL_BOUND, TaskSlots } from '../../nodes/Flux/task/slots';
+import { INITIAL_BOUND, TaskSlots, type TaskSlot } from '../../nodes/Flux/task/slots';
 
 // The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit), halved on a
-// 429 (once per Retry-After), then +1/bound per accepted submit, never above the limit, never below 1.
+// 429 (once per Retry-After) but never below the tasks running, then after each quiet round +1 at a
+// time while every slot runs an accepted task; never above the limit, never below 1.
 /** Past slow start: as many accepted submits as it takes to reach the limit. */
 function atLimit(slots: TaskSlots): TaskSlots {
 	while (slots.bound < slots.limit) slots.onAccepted();
 	return slots;
+}
+
+/** Takes `count` slots (each must be free now); `accepted` of them get their submit accepted. */
+async function hold(slots: TaskSlots, count: number, accepted = count): Promise<TaskSlot[]> {
+	const held: TaskSlot[] = [];
+	for (let i = 0; i < count; i++) held.push(await slots.acquire());
+	held.slice(0, accepted).forEach((slot) => slot.accepted());
+	return held;
 }
 
 describe('adaptive task bound', () => {
@@ -27,15 +36,19 @@ describe('adaptive task bound', () => {
 		expect(new TaskSlots(2, clock).allowed).toBe(2);
 	});
 
-	test('after a 429, growth is additive from the halved bound: slow start ends there', () => {
-		const slots = new TaskSlots(24, clock);
-		for (let i = 0; i < 12; i++) slots.onAccepted(); // 16
-		slots.onRateLimited(1000); // 8, and slow start ends at 8
-		expect(slots.bound).toBe(8);
-		for (let i = 0; i < 8; i++) slots.onAccepted();
-		expect(slots.allowed).toBe(8);
-		slots.onAccepted();
-		expect(slots.allowed).toBe(9);
+	test('a 429 halves the bound, but never below the tasks this process has running', async () => {
+		const slots = atLimit(new TaskSlots(24, clock));
+		const running = await hold(slots, 10);
+		slots.onRateLimited(1000); // half of 24 is 12, above the 10 running
+		expect(slots.bound).toBe(12);
+		now += 1000; // Retry-After has passed
+		running.push(...(await hold(slots, 2)));
+		slots.onRateLimited(1000); // half of 12 is 6, but the account runs 12 of this process's tasks
+		expect(slots.bound).toBe(12);
+		running.forEach((slot) => slot.release());
+		now += 1000;
+		slots.onRateLimited(1000); // nothing runs: halved
+		expect(slots.bound).toBe(6);
 	});
 
 	test('a 429 halves the bound; a burst of 429s within Retry-After counts once', () => {
@@ -61,18 +74,49 @@ describe('adaptive task bound', () => {
 		expect(slots.allowed).toBe(1);
 	});
 
-	test('additive increase: one slot per bound of accepted submits, capped at the limit', () => {
-		const slots = atLimit(new TaskSlots(24, clock));
-		slots.onRateLimited(1000); // 12
-		for (let i = 0; i < 12; i++) slots.onAccepted();
-		// 12 steps of 1/bound from 12 reach just under 13 (each step is a little smaller).
-		expect(slots.bound).toBeGreaterThan(12.95);
-		expect(slots.bound).toBeLessThan(13);
-		expect(slots.allowed).toBe(12);
-		slots.onAccepted();
-		expect(slots.allowed).toBe(13);
-		for (let i = 0; i < 1000; i++) slots.onAccepted();
-		expect(slots.bound).toBe(24);
+	test('after a 429, slow start ends; after a quiet round, one more slot at a time while every slot runs', async () => {
+		const slots = new TaskSlots(24, clock);
+		const first = await hold(slots, 4); // slow start: 4 accepted -> 8
+		expect(slots.bound).toBe(8);
+		const more = await hold(slots, 4, 2); // 2 accepted -> 10; 2 refused
+		slots.onRateLimited(1000); // half of 10 is 5, below the 6 running
+		expect(slots.bound).toBe(6);
+		more.slice(2).forEach((slot) => slot.release());
+
+		// A generation later the 6 tasks end and 6 new ones are accepted: the round was quiet.
+		now += 2000;
+		[...first, ...more].forEach((slot) => slot.release());
+		const round = await hold(slots, 6, 5);
+		expect(slots.bound).toBe(6); // 5 accepted of a round of 6: no growth yet
+		round[5].accepted();
+		expect(slots.bound).toBe(7); // every slot runs an accepted task: probe one more
+		const probe = await hold(slots, 1);
+		expect(slots.bound).toBe(8); // accepted: probe again
+		const refused = await hold(slots, 1, 0);
+		slots.onRateLimited(1000); // the account is full: back to the 7 running
+		expect(slots.bound).toBe(7);
+		refused[0].release();
+
+		// The next round's accepts alone do not grow it until a whole round is quiet again.
+		now += 2000;
+		[...round, ...probe].forEach((slot) => slot.release());
+		const next = await hold(slots, 7, 6);
+		expect(slots.bound).toBe(7);
+		next[6].accepted();
+		expect(slots.bound).toBe(8);
+	});
+
+	test('probing stops at Max Tasks in Flight', async () => {
+		const slots = new TaskSlots(6, clock);
+		slots.onRateLimited(0); // slow start over: half of 4
+		expect(slots.bound).toBe(2);
+		now += 10;
+		await hold(slots, 2); // a quiet round of 2, every slot running: 3
+		for (let i = 0; i < 4; i++) await hold(slots, 1); // each accepted probe: one more, up to 6
+		expect(slots.bound).toBe(6);
+		const seventh = slots.acquire();
+		const granted = await Promise.race([seventh.then(() => true), sleep(50).then(() => false)]);
+		expect(granted).toBe(false);
 	});
 
 	test('a refused holder gives its slot back, waits Retry-After, then queues behind waiters', async () => {

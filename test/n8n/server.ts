@@ -152,16 +152,24 @@ function portFree(port: number): Promise<boolean> {
 	});
 }
 
-export function freePort(): Promise<number> {
-	return new Promise((res, rej) => {
-		const srv = createServer();
-		srv.once('error', rej);
-		srv.listen(0, '127.0.0.1', () => {
-			const addr = srv.address();
-			const port = typeof addr === 'object' && addr ? addr.port : 0;
-			srv.close(() => res(port));
-		});
-	});
+const portsHandedOut = new Set<number>();
+/** Below Linux's ephemeral range (32768-60999), where outgoing connections take their local ports. */
+const LISTEN_PORTS = { from: 20_000, to: 32_000 };
+
+/**
+ * A port nothing listens on now, outside the ephemeral range and never one this process handed
+ * out before. A port the OS offers for `listen(0)` is an ephemeral one: in the seconds before a
+ * server binds it, any outgoing connection (n8n to Postgres or Redis) may take it as its local
+ * port, and the server then fails with "Port … is already in use" (seen once in test:queue).
+ */
+export async function freePort(): Promise<number> {
+	for (let tries = 0; tries < 200; tries++) {
+		const port = LISTEN_PORTS.from + Math.floor(Math.random() * (LISTEN_PORTS.to - LISTEN_PORTS.from));
+		if (portsHandedOut.has(port) || !(await portFree(port))) continue;
+		portsHandedOut.add(port);
+		return port;
+	}
+	throw new Error(`no free port between ${LISTEN_PORTS.from} and ${LISTEN_PORTS.to}`);
 }
 
 function runProc(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {

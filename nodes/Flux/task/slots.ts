@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-/** How far one 429 lowers the bound (TCP's multiplicative decrease). */
+/** How far one 429 lowers the bound (TCP's multiplicative decrease), down to the tasks still running. */
 export const DECREASE_FACTOR = 0.5;
 /**
  * Slow start: the first submits go this many at a time, +1 per accepted one. A submit is answered
@@ -12,7 +12,7 @@ export const INITIAL_BOUND = 4;
 /** A held task slot: give it back when the task is done, or hand it back on a 429 and queue again. */
 export interface TaskSlot {
 	release(): void;
-	/** The submit was accepted: the bound may grow again. */
+	/** The submit was accepted: the task runs in this slot, and the bound may grow. */
 	accepted(): void;
 	/** The submit was refused with 429: lower the bound, pause new grants, then wait for a turn again. */
 	rateLimited(pauseMs: number): Promise<void>;
@@ -21,27 +21,34 @@ export interface TaskSlot {
 /**
  * Bounds the tasks one API key has running: CometAPI (like BFL) refuses more than its active-task
  * limit with 429. Shared by every item and execution in this n8n process. Other processes (queue-mode
- * workers) share the key's limit but not this memory, so the bound adapts the way TCP does: slow start
- * from INITIAL_BOUND, halved on a 429 (once per round: one burst of refusals is one signal), then
- * raised by one per bound's worth of accepted submits, never above Max Tasks in Flight.
+ * workers) share the key's limit but not this memory, so the bound adapts the way TCP does:
+ * - slow start from INITIAL_BOUND, +1 per accepted submit, until the first 429;
+ * - a 429 halves the bound (once per round: one burst of refusals is one signal), but never below
+ *   the tasks this process has running: the account accepted those, so they are its share now;
+ * - after a round with no 429 (a bound's worth of accepted submits), it probes for room one task
+ *   at a time: +1 each time every slot holds an accepted task, until a 429 or Max Tasks in Flight.
+ * Tasks of one batch finish together, so a share given up on a 429 would stay idle for a whole
+ * generation while another process's bound crept up to it (measured: 1.5-1.75 x the ideal time).
  */
 export class TaskSlots {
+	/** Slots held: submitting or running. */
 	private active = 0;
+	/** Slots whose task the account accepted and still runs. */
+	private running = 0;
 	private readonly queue: Array<() => void> = [];
 	private pausedUntil = 0;
 	private wakeScheduled = false;
 	private lastDecreaseAt = -Infinity;
-	/** The adaptive bound; fractional, so additive increase can grow it by 1/bound per success. */
+	private slowStart = true;
+	/** Accepted submits since the last 429: a bound's worth of them is a quiet round. */
+	private quietAccepts = 0;
 	bound: number;
-	/** Below this the bound grows by 1 per accepted submit (slow start), above it by 1/bound. */
-	private slowStartUntil: number;
 	readonly limit: number;
 	private readonly now: () => number;
 
 	constructor(limit: number, now: () => number = Date.now) {
 		this.limit = limit;
 		this.bound = Math.min(limit, INITIAL_BOUND);
-		this.slowStartUntil = limit;
 		this.now = now;
 	}
 
@@ -53,16 +60,24 @@ export class TaskSlots {
 	async acquire(signal?: AbortSignal): Promise<TaskSlot> {
 		await this.take(signal);
 		let held = true;
+		let runs = false;
 		let sentAfter = this.now();
 		const giveBack = () => {
 			if (!held) return;
 			held = false;
 			this.active--;
+			if (runs) this.running--;
+			runs = false;
 			this.grant();
 		};
 		return {
 			release: giveBack,
-			accepted: () => this.onAccepted(),
+			accepted: () => {
+				if (!held || runs) return;
+				runs = true;
+				this.running++;
+				this.onAccepted();
+			},
 			rateLimited: async (pauseMs) => {
 				this.onRateLimited(pauseMs, sentAfter);
 				giveBack();
@@ -74,25 +89,28 @@ export class TaskSlots {
 	}
 
 	/**
-	 * Multiplicative decrease, once per round as TCP does: a refusal of a submit that left before the
-	 * last decrease was answered for the old bound. New grants pause until Retry-After has passed.
+	 * Multiplicative decrease, once per round as TCP does (a refusal of a submit that left before the
+	 * last decrease was answered for the old bound), never below the tasks running. Ends slow start;
+	 * new grants pause until Retry-After has passed.
 	 */
-	onRateLimited(retryAfterMs: number, sentAt = this.now()): void {
+	onRateLimited(pauseMs: number, sentAt = this.now()): void {
 		const now = this.now();
-		const pause = Math.max(0, retryAfterMs);
+		const pause = Math.max(0, pauseMs);
 		if (sentAt >= this.lastDecreaseAt && now - this.lastDecreaseAt >= Math.max(pause, 1)) {
-			this.bound = Math.max(1, this.bound * DECREASE_FACTOR);
-			this.slowStartUntil = this.bound;
+			this.bound = Math.max(1, this.bound * DECREASE_FACTOR, Math.min(this.bound, this.running));
 			this.lastDecreaseAt = now;
 		}
+		this.slowStart = false;
+		this.quietAccepts = 0;
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 		this.grant();
 	}
 
-	/** Slow start, then additive increase: one more slot per bound's worth of accepted submits. */
+	/** Slow start; past it, after a quiet round, one more slot each time every slot runs a task. */
 	onAccepted(): void {
-		const step = this.bound < this.slowStartUntil ? 1 : 1 / this.bound;
-		this.bound = Math.min(this.limit, this.bound + step);
+		this.quietAccepts++;
+		const probing = this.quietAccepts >= this.bound && this.running >= this.allowed;
+		if (this.slowStart || probing) this.bound = Math.min(this.limit, Math.floor(this.bound) + 1);
 		this.grant();
 	}
 
