@@ -37,6 +37,8 @@ test('ci.yml runs the checks of .ci/run on Node 24, on push and pull request', (
 	for (const step of ['npm install', 'npm run lint', 'npm run build', 'npm test', 'npm run scan', 'npm run test:e2e']) {
 		expect(ci).toContain(`run: ${step}`);
 	}
+	// The E2E editor checks run only with a browser; test/e2e/screenshots.ts takes its path from CHROMIUM_PATH.
+	expect(ci).toMatch(/CHROMIUM_PATH: \/usr\/bin\/google-chrome\n\s+run: npm run test:e2e/);
 	const run = read('.ci/run');
 	for (const step of ['npm install && npm test', 'npm run lint', 'npm run build', 'npm run scan', 'npm run test:e2e']) expect(run).toContain(step);
 });

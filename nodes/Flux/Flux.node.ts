@@ -7,6 +7,7 @@ import { getResultDescription } from './actions/getResult.operation';
 import { listSearch } from './actions/modelSearch';
 import { promptProperty } from './actions/modelAndPrompt.properties';
 import { replicatePredictFields, replicatePredictModel } from './actions/replicatePredict.operation';
+import { toolDescription, toolModeNotice } from './actions/tool.properties';
 import { runTask } from './runTask';
 import { CREDENTIAL_TYPE } from './api/credential';
 
@@ -27,12 +28,7 @@ export class Flux implements INodeType {
 		description: 'Generate images with Black Forest Labs\' Flux models through CometAPI',
 		defaults: { name: 'CometAPI Flux' },
 		// As an AI Agent's tool: one image per call, and a short answer the model can quote.
-		usableAsTool: {
-			replacements: {
-				description:
-					'Makes one image from a text prompt with a Flux model. Returns JSON: imageUrl (give it to the user as it is), taskId, model, prompt, and how long the link lasts (linkValidFor, linkExpiresAt).',
-			},
-		},
+		usableAsTool: { replacements: { description: toolDescription } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
@@ -52,6 +48,7 @@ export class Flux implements INodeType {
 			},
 		],
 		properties: [
+			toolModeNotice,
 			{
 				displayName: 'Operation',
 				name: 'operation',

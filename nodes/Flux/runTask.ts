@@ -18,7 +18,7 @@ import { afterAllItemsChecked } from './task/inputGate';
 import { assertSucceeded, resultItems } from './task/resultItems';
 import { readSettings } from './task/settings';
 import { taskSlotsFor, type TaskSlot } from './task/slots';
-import { calledAsTool, toolAnswer } from './task/toolAnswer';
+import { calledAsTool, toolAnswer, toolPendingAnswer } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
@@ -58,6 +58,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const problem = await afterAllItemsChecked(context, 'error' in checked ? checked.error : undefined);
 	if (problem || 'error' in checked) throw problem;
 	const { settings, baseUrl, submission, taskId } = checked.value;
+	const asked = () => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
 
 	let task: TaskState;
 	let slot: TaskSlot | undefined;
@@ -80,11 +81,11 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			slot.accepted();
 			taskCreatedAt = (startedAt + Date.now()) / 2;
 			task = readTaskOrFail(context, format, answer);
-			if (!settings.waitForCompletion) return [taskAnswerItem(context, task)];
+			if (!settings.waitForCompletion) return notWaited(context, task, asked());
 		} else {
 			task = await fetchTask(context, baseUrl, format, taskId, limits());
 			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return [taskAnswerItem(context, task)];
+				return notWaited(context, task, {});
 			}
 		}
 		task = await waitForTask(context, baseUrl, format, task, limits());
@@ -92,17 +93,18 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		slot?.release();
 	}
 	assertSucceeded(context, task);
-	if (calledAsTool(context)) {
-		// An AI Agent gets text, never the file: no download, a small answer it can quote.
-		const asked = submission ? { model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string } : {};
-		return toolAnswer(context, task, asked);
-	}
+	// An AI Agent gets text, never the file: no download, a small answer it can quote.
+	if (calledAsTool(context)) return toolAnswer(context, task, submission ? asked() : {});
 	return await resultItems(context, task, settings, limits());
 }
 
-/** CometAPI's answer as is, with the task ID at the top in every shape: Get Result's Task ID can be {{ $json.id }}. */
-function taskAnswerItem(context: IExecuteSingleFunctions, task: TaskState): INodeExecutionData {
-	return { json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } };
+/**
+ * A task not waited for. In a workflow: CometAPI's answer as is, with the task ID at the top in
+ * every shape (Get Result's Task ID can be {{ $json.id }}). To an AI Agent: a small summary.
+ */
+function notWaited(context: IExecuteSingleFunctions, task: TaskState, asked: { model?: string; prompt?: string }): INodeExecutionData[] {
+	if (calledAsTool(context)) return toolPendingAnswer(context, task, asked);
+	return [{ json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } }];
 }
 
 /** Everything the user gave is checked before any request: the result, or what was wrong. */

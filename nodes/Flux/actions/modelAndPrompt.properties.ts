@@ -26,7 +26,7 @@ export const promptProperty: INodeProperties = {
 	default: '',
 	placeholder: 'A lighthouse at dawn, watercolor',
 	description:
-		'What the image should show: subject, setting, style, composition, lighting. As an AI tool, fill it with $fromAI("prompt", "...") so the model writes the whole description.',
+		'What the image should show: subject, setting, style, composition, lighting',
 	typeOptions: { rows: 3 },
 	displayOptions: { show: { operation: ['generate', 'replicatePredict'] } },
 	routing: { send: { type: 'body', property: 'prompt' } },

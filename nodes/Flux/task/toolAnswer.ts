@@ -54,3 +54,24 @@ export function toolAnswer(
 	};
 	return [{ json, pairedItem: { item: context.getItemIndex() } }];
 }
+
+/**
+ * What the model gets when the node does not wait: the task and how to collect it. CometAPI's
+ * raw answer (a polling URL, provider details) would only cost tokens and invite a fetch the
+ * model cannot make with the key.
+ */
+export function toolPendingAnswer(
+	context: IExecuteSingleFunctions,
+	task: TaskState,
+	asked: { model?: string; prompt?: string },
+): INodeExecutionData[] {
+	const json: IDataObject = {
+		taskId: task.id,
+		status: task.status,
+		imageReady: false,
+		model: asked.model ?? null,
+		prompt: task.prompt ?? asked.prompt ?? null,
+		note: 'The image is not ready yet. Collect it later with this node\'s Get Result operation and this taskId.',
+	};
+	return [{ json, pairedItem: { item: context.getItemIndex() } }];
+}
