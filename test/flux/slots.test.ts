@@ -1,10 +1,11 @@
 import { sleep } from 'n8n-workflow';
 
-import { INITIAL_BOUND, TaskSlots, type TaskSlot } from '../../nodes/Flux/task/slots';
+import { INITIAL_BOUND, PROBE_SPACING_MS, TaskSlots, type TaskSlot } from '../../nodes/Flux/task/slots';
 
-// The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit), halved on a
-// 429 (once per Retry-After) but never below the tasks running, then after each quiet round +1 at a
-// time while every slot runs an accepted task; never above the limit, never below 1.
+// The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit); a 429 brings
+// it down to the other slots held, by half at the most per round (one Retry-After); after each quiet
+// round +1 at a time (spaced) while every slot runs an accepted task and items wait; never above the
+// limit, never below 1.
 /** Past slow start: as many accepted submits as it takes to reach the limit. */
 function atLimit(slots: TaskSlots): TaskSlots {
 	while (slots.bound < slots.limit) slots.onAccepted();
@@ -17,6 +18,12 @@ async function hold(slots: TaskSlots, count: number, accepted = count): Promise<
 	for (let i = 0; i < count; i++) held.push(await slots.acquire());
 	held.slice(0, accepted).forEach((slot) => slot.accepted());
 	return held;
+}
+
+/** The account refused this held slot's submit (what TaskSlot.rateLimited does, without queueing again). */
+function refuse(slots: TaskSlots, slot: TaskSlot): void {
+	slots.onRateLimited(1000);
+	slot.release();
 }
 
 describe('adaptive task bound', () => {
@@ -36,18 +43,18 @@ describe('adaptive task bound', () => {
 		expect(new TaskSlots(2, clock).allowed).toBe(2);
 	});
 
-	test('a 429 halves the bound, but never below the tasks this process has running', async () => {
+	test('a refused submit brings the bound down to the slots this process still holds, by half at the most', async () => {
 		const slots = atLimit(new TaskSlots(24, clock));
-		const running = await hold(slots, 10);
-		slots.onRateLimited(1000); // half of 24 is 12, above the 10 running
+		const held = await hold(slots, 20, 10); // 10 running, 10 submitting
+		refuse(slots, held[19]); // the account refused one: the other 19 may fit
+		expect(slots.bound).toBe(19);
+		for (const slot of held.slice(12, 19)) refuse(slots, slot); // the same burst: 7 more
 		expect(slots.bound).toBe(12);
-		now += 1000; // Retry-After has passed
-		running.push(...(await hold(slots, 2)));
-		slots.onRateLimited(1000); // half of 12 is 6, but the account runs 12 of this process's tasks
+		refuse(slots, held[11]); // 11 left, but this round may take it down to half of 24 only
 		expect(slots.bound).toBe(12);
-		running.forEach((slot) => slot.release());
-		now += 1000;
-		slots.onRateLimited(1000); // nothing runs: halved
+		now += 1000; // a new round, and the 10 tasks have ended
+		held.slice(0, 10).forEach((slot) => slot.release());
+		refuse(slots, held[10]); // nothing else held: half of 12
 		expect(slots.bound).toBe(6);
 	});
 
@@ -74,49 +81,49 @@ describe('adaptive task bound', () => {
 		expect(slots.allowed).toBe(1);
 	});
 
-	test('after a 429, slow start ends; after a quiet round, one more slot at a time while every slot runs', async () => {
+	test('after a 429, slow start ends; after a quiet round it probes one slot at a time, spaced, while items wait', async () => {
 		const slots = new TaskSlots(24, clock);
 		const first = await hold(slots, 4); // slow start: 4 accepted -> 8
 		expect(slots.bound).toBe(8);
 		const more = await hold(slots, 4, 2); // 2 accepted -> 10; 2 refused
-		slots.onRateLimited(1000); // half of 10 is 5, below the 6 running
+		refuse(slots, more[3]);
+		refuse(slots, more[2]); // down to the 6 running
 		expect(slots.bound).toBe(6);
-		more.slice(2).forEach((slot) => slot.release());
 
-		// A generation later the 6 tasks end and 6 new ones are accepted: the round was quiet.
+		// A generation later the 6 tasks end and 6 new ones are accepted while an item waits.
 		now += 2000;
-		[...first, ...more].forEach((slot) => slot.release());
+		[...first, ...more.slice(0, 2)].forEach((slot) => slot.release());
 		const round = await hold(slots, 6, 5);
-		expect(slots.bound).toBe(6); // 5 accepted of a round of 6: no growth yet
+		const waiting = slots.acquire();
+		expect(slots.bound).toBe(6); // 5 accepted of a round of 6: no probe yet
 		round[5].accepted();
-		expect(slots.bound).toBe(7); // every slot runs an accepted task: probe one more
-		const probe = await hold(slots, 1);
-		expect(slots.bound).toBe(8); // accepted: probe again
-		const refused = await hold(slots, 1, 0);
-		slots.onRateLimited(1000); // the account is full: back to the 7 running
+		expect(slots.bound).toBe(7); // a quiet round, every slot runs a task, an item waits: probe
+		const probe = await waiting;
+		const next = slots.acquire();
+		probe.accepted(); // room found, but the next probe waits its spacing
 		expect(slots.bound).toBe(7);
-		refused[0].release();
-
-		// The next round's accepts alone do not grow it until a whole round is quiet again.
-		now += 2000;
-		[...round, ...probe].forEach((slot) => slot.release());
-		const next = await hold(slots, 7, 6);
-		expect(slots.bound).toBe(7);
-		next[6].accepted();
+		now += PROBE_SPACING_MS;
+		await sleep(PROBE_SPACING_MS + 50);
 		expect(slots.bound).toBe(8);
+		refuse(slots, await next); // the account is full: back to the 7 running
+		expect(slots.bound).toBe(7);
 	});
 
 	test('probing stops at Max Tasks in Flight', async () => {
 		const slots = new TaskSlots(6, clock);
 		slots.onRateLimited(0); // slow start over: half of 4
 		expect(slots.bound).toBe(2);
-		now += 10;
-		await hold(slots, 2); // a quiet round of 2, every slot running: 3
-		for (let i = 0; i < 4; i++) await hold(slots, 1); // each accepted probe: one more, up to 6
+		const held = await hold(slots, 2, 1);
+		for (;;) {
+			const waiting = slots.acquire();
+			now += PROBE_SPACING_MS;
+			held[held.length - 1].accepted(); // every slot runs a task and an item waits: probe
+			const granted = await Promise.race([waiting, sleep(50).then(() => undefined)]);
+			if (!granted) break;
+			held.push(granted);
+		}
 		expect(slots.bound).toBe(6);
-		const seventh = slots.acquire();
-		const granted = await Promise.race([seventh.then(() => true), sleep(50).then(() => false)]);
-		expect(granted).toBe(false);
+		expect(held).toHaveLength(6);
 	});
 
 	test('a refused holder gives its slot back, waits Retry-After, then queues behind waiters', async () => {

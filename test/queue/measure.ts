@@ -81,3 +81,15 @@ export function activeTimeline(sim: Simulator, taskIds: Iterable<string>, from: 
 	for (let at = from; at <= to; at += stepMs) counts.push(tasks.filter((t) => t.createdAt <= at && (t.doneAt ?? Infinity) > at).length);
 	return counts;
 }
+
+/** Refused submits in each step from `from`: the submits the simulator received minus the tasks it created. */
+export function refusedTimeline(sim: Simulator, taskIds: Iterable<string>, from: number, to: number, stepMs = 1000): number[] {
+	const created = [...taskIds].map((id) => sim.task(id)?.createdAt).filter((at) => at !== undefined);
+	const submits = submitRequests(sim, from).map((r) => r.at);
+	const counts: number[] = [];
+	for (let at = from; at <= to; at += stepMs) {
+		const inStep = (t: number) => t >= at && t < at + stepMs;
+		counts.push(submits.filter(inStep).length - created.filter(inStep).length);
+	}
+	return counts;
+}

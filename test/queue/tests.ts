@@ -3,7 +3,7 @@
 
 import type { Simulator } from '../simulator/index.ts';
 import { executionsByWorker, listExecutions, triggerWebhook, type Cluster } from './cluster.ts';
-import { activeTimeline, executionIds, firstSubmitAt, maxActive, polledTaskIds, round, secs, sleep, submitsSince, waitForNewExecutions } from './measure.ts';
+import { activeTimeline, executionIds, firstSubmitAt, maxActive, polledTaskIds, refusedTimeline, round, secs, sleep, submitsSince, waitForNewExecutions } from './measure.ts';
 
 export interface Check {
 	ok: boolean;
@@ -140,6 +140,7 @@ export async function sharedAccountLimit(ctx: TestContext): Promise<TestResult> 
 			`submits ${submits} = ${submitsPerImage.toFixed(2)} per image (goal <= 1.15: ${submitsPerImage <= 1.15 ? 'PASS' : 'MISS'}; fails CI above 1.5)`,
 			`429s ${refused} = ${(refused / images).toFixed(2)} per image; most tasks active at once ${most} (limit ${limit})`,
 			`tasks active at the simulator each second from the first submit: ${activeTimeline(sim, accepted, firstSubmit, lastReady).join(' ')}`,
+			`429s each second from the first submit: ${refusedTimeline(sim, accepted, firstSubmit, lastReady).join(' ')}`,
 		],
 		checks: [
 			{ ok: lost === 0 && problems.length === 0, what: `every image delivered and paired, none lost${problems.length ? `: ${problems.slice(0, 5).join('; ')}` : ''}` },

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-/** How far one 429 lowers the bound (TCP's multiplicative decrease), down to the tasks still running. */
+/** How far one round of 429s may lower the bound at the most (TCP's multiplicative decrease). */
 export const DECREASE_FACTOR = 0.5;
 /**
  * Slow start: the first submits go this many at a time, +1 per accepted one. A submit is answered
@@ -8,6 +8,10 @@ export const DECREASE_FACTOR = 0.5;
  * together on one key probe the account's room instead of bursting past it.
  */
 export const INITIAL_BOUND = 4;
+/** The least time between two probes for room (see probe()). */
+export const PROBE_SPACING_MS = 250;
+/** Accepted probes after which the bound grows by slow start again. */
+export const PROBES_BEFORE_SLOW_START = 2;
 
 /** A held task slot: give it back when the task is done, or hand it back on a 429 and queue again. */
 export interface TaskSlot {
@@ -23,10 +27,12 @@ export interface TaskSlot {
  * limit with 429. Shared by every item and execution in this n8n process. Other processes (queue-mode
  * workers) share the key's limit but not this memory, so the bound adapts the way TCP does:
  * - slow start from INITIAL_BOUND, +1 per accepted submit, until the first 429;
- * - a 429 halves the bound (once per round: one burst of refusals is one signal), but never below
- *   the tasks this process has running: the account accepted those, so they are its share now;
+ * - a 429 brings the bound down to the other slots this process holds (the account has room for
+ *   those), by half at the most in one round of refusals (one burst is one signal, as in TCP);
  * - after a round with no 429 (a bound's worth of accepted submits), it probes for room one task
- *   at a time: +1 each time every slot holds an accepted task, until a 429 or Max Tasks in Flight.
+ *   at a time, PROBE_SPACING_MS apart: +1 each time every slot holds an accepted task; after two
+ *   accepted probes the room is real (another process has left), and slow start takes over, until
+ *   a 429 or Max Tasks in Flight.
  * Tasks of one batch finish together, so a share given up on a 429 would stay idle for a whole
  * generation while another process's bound crept up to it (measured: 1.5-1.75 x the ideal time).
  */
@@ -39,6 +45,12 @@ export class TaskSlots {
 	private pausedUntil = 0;
 	private wakeScheduled = false;
 	private lastDecreaseAt = -Infinity;
+	private lastProbeAt = -Infinity;
+	private probeScheduled = false;
+	/** Probes sent since the last 429 (each accepted, or it would have been a 429). */
+	private probesFound = 0;
+	/** How low this round of refusals may take the bound: half of it when the round began. */
+	private roundFloor = 1;
 	private slowStart = true;
 	/** Accepted submits since the last 429: a bound's worth of them is a quiet round. */
 	private quietAccepts = 0;
@@ -89,29 +101,57 @@ export class TaskSlots {
 	}
 
 	/**
-	 * Multiplicative decrease, once per round as TCP does (a refusal of a submit that left before the
-	 * last decrease was answered for the old bound), never below the tasks running. Ends slow start;
-	 * new grants pause until Retry-After has passed.
+	 * A refused submit: the account's room for this process is at most the other slots it holds. The
+	 * bound comes down to them, but a round of refusals (one Retry-After, as TCP counts one window)
+	 * takes it down by half at the most. Ends slow start; new grants pause until Retry-After.
 	 */
 	onRateLimited(pauseMs: number, sentAt = this.now()): void {
 		const now = this.now();
 		const pause = Math.max(0, pauseMs);
 		if (sentAt >= this.lastDecreaseAt && now - this.lastDecreaseAt >= Math.max(pause, 1)) {
-			this.bound = Math.max(1, this.bound * DECREASE_FACTOR, Math.min(this.bound, this.running));
+			this.roundFloor = this.bound * DECREASE_FACTOR;
 			this.lastDecreaseAt = now;
 		}
+		const othersHeld = this.active - 1;
+		this.bound = Math.max(1, this.roundFloor, Math.min(this.bound, othersHeld));
 		this.slowStart = false;
 		this.quietAccepts = 0;
+		this.probesFound = 0;
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 		this.grant();
 	}
 
-	/** Slow start; past it, after a quiet round, one more slot each time every slot runs a task. */
+	/** Slow start; past it, a probe for room once a round was quiet. */
 	onAccepted(): void {
 		this.quietAccepts++;
-		const probing = this.quietAccepts >= this.bound && this.running >= this.allowed;
-		if (this.slowStart || probing) this.bound = Math.min(this.limit, Math.floor(this.bound) + 1);
+		if (this.slowStart) this.bound = Math.min(this.limit, this.bound + 1);
+		else this.probe();
 		this.grant();
+	}
+
+	/**
+	 * One more slot, when items wait, a whole round was quiet and every slot runs an accepted task;
+	 * probes PROBE_SPACING_MS apart. When tasks of two processes end together, the other process's
+	 * refills come within a few polls: probes in quick succession would take its room and have its
+	 * refills refused (8-9 refusals at each wave measured in test:queue, against 0-1 with the spacing).
+	 */
+	private probe(): void {
+		const due = this.queue.length > 0 && this.quietAccepts >= this.bound && this.running >= this.allowed;
+		if (!due || this.bound >= this.limit) return;
+		const wait = this.lastProbeAt + PROBE_SPACING_MS - this.now();
+		if (wait <= 0) {
+			// Room that lasted two spaced probes is not another process's refills in flight: slow start.
+			if (++this.probesFound > PROBES_BEFORE_SLOW_START) this.slowStart = true;
+			this.bound = Math.floor(this.bound) + 1;
+			this.lastProbeAt = this.now();
+		} else if (!this.probeScheduled) {
+			this.probeScheduled = true;
+			void sleep(wait).then(() => {
+				this.probeScheduled = false;
+				this.probe();
+				this.grant();
+			});
+		}
 	}
 
 	private canGrant(): boolean {
