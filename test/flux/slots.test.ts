@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 import { INITIAL_BOUND, PROBE_SPACING_MS, TaskSlots, type TaskSlot } from '../../nodes/Flux/task/slots';
 
 // The bound's arithmetic with a fixed clock: slow start from 4 (+1 per accepted submit); a 429 brings
-// it down to the other slots held, by half at the most per round (one Retry-After); after each quiet
+// it down to the other slots held (1 and a pause when none); after each quiet
 // round +1 at a time (spaced) while every slot runs an accepted task and items wait; never above the
 // limit, never below 1.
 /** Past slow start: as many accepted submits as it takes to reach the limit. */
@@ -43,32 +43,27 @@ describe('adaptive task bound', () => {
 		expect(new TaskSlots(2, clock).allowed).toBe(2);
 	});
 
-	test('a refused submit brings the bound down to the slots this process still holds, by half at the most', async () => {
+	test('a refused submit brings the bound down to the slots this process still holds', async () => {
 		const slots = atLimit(new TaskSlots(24, clock));
 		const held = await hold(slots, 20, 10); // 10 running, 10 submitting
 		refuse(slots, held[19]); // the account refused one: the other 19 may fit
 		expect(slots.bound).toBe(19);
-		for (const slot of held.slice(12, 19)) refuse(slots, slot); // the same burst: 7 more
-		expect(slots.bound).toBe(12);
-		refuse(slots, held[11]); // 11 left, but this round may take it down to half of 24 only
-		expect(slots.bound).toBe(12);
-		now += 1000; // a new round, and the 10 tasks have ended
-		held.slice(0, 10).forEach((slot) => slot.release());
-		refuse(slots, held[10]); // nothing else held: half of 12
-		expect(slots.bound).toBe(6);
+		for (const slot of held.slice(11, 19)) refuse(slots, slot); // the same burst: 8 more
+		expect(slots.bound).toBe(11);
+		const waiting = slots.acquire(); // no room for another submit: it waits
+		expect(await Promise.race([waiting.then(() => 'granted'), sleep(20).then(() => 'waits')])).toBe('waits');
+		held[0].release(); // a task ended: its room is refilled at once (no pause while others run)
+		(await waiting).release();
 	});
 
-	test('a 429 halves the bound; a burst of 429s within Retry-After counts once', () => {
+	test('a refused submit with nothing else held: the bound drops to 1 and every grant waits Retry-After', async () => {
 		const slots = atLimit(new TaskSlots(24, clock));
-		slots.onRateLimited(1000);
-		expect(slots.bound).toBe(12);
-		now += 500;
-		slots.onRateLimited(1000);
-		slots.onRateLimited(1000);
-		expect(slots.bound).toBe(12);
-		now += 500;
-		slots.onRateLimited(1000);
-		expect(slots.bound).toBe(6);
+		refuse(slots, (await hold(slots, 1, 0))[0]);
+		expect(slots.bound).toBe(1);
+		const waiting = slots.acquire();
+		expect(await Promise.race([waiting.then(() => 'granted'), sleep(20).then(() => 'waits')])).toBe('waits');
+		now += 1000; // Retry-After has passed (the queue's wake-up timer looks again)
+		expect(await Promise.race([waiting.then(() => 'granted'), sleep(1100).then(() => 'waits')])).toBe('granted');
 	});
 
 	test('never below 1', () => {
@@ -111,9 +106,9 @@ describe('adaptive task bound', () => {
 
 	test('probing stops at Max Tasks in Flight', async () => {
 		const slots = new TaskSlots(6, clock);
-		slots.onRateLimited(0); // slow start over: half of 4
-		expect(slots.bound).toBe(2);
-		const held = await hold(slots, 2, 1);
+		slots.onRateLimited(0); // slow start over, nothing held: 1
+		expect(slots.bound).toBe(1);
+		const held = await hold(slots, 1, 0);
 		for (;;) {
 			const waiting = slots.acquire();
 			now += PROBE_SPACING_MS;
@@ -126,23 +121,23 @@ describe('adaptive task bound', () => {
 		expect(held).toHaveLength(6);
 	});
 
-	test('a refused holder gives its slot back, waits Retry-After, then queues behind waiters', async () => {
+	test('a refused holder gives its slot back and waits Retry-After alone, then queues behind waiters', async () => {
 		const slots = new TaskSlots(2);
 		const a = await slots.acquire();
 		const b = await slots.acquire();
 		const order: string[] = [];
 		const c = slots.acquire().then((slot) => (order.push('c'), slot));
 		const t0 = Date.now();
-		// b is refused: the bound drops to 1; its retry waits 50 ms and a turn.
+		// b is refused: the bound drops to 1 (a's slot); b's retry waits 50 ms, then a turn.
 		const bAgain = b.rateLimited(50).then(() => order.push('b'));
-		a.release(); // active is now 0 of 1 allowed, but grants pause for Retry-After
-		await new Promise((r) => setTimeout(r, 10));
-		expect(order).toEqual([]);
+		a.release(); // a's task ended: c refills its room at once, no pause for it
 		const cSlot = await c;
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
 		expect(order).toEqual(['c']);
+		await sleep(80);
+		expect(order).toEqual(['c']); // b's Retry-After has passed, but the bound of 1 is c's
 		cSlot.release();
 		await bAgain;
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(50);
 		expect(order).toEqual(['c', 'b']);
 	});
 
@@ -151,7 +146,7 @@ describe('adaptive task bound', () => {
 		const slots = new TaskSlots(1, () => Date.now() + skew);
 		const a = await slots.acquire();
 		const waiting = slots.acquire();
-		const refused = a.rateLimited(50);
+		const refused = a.rateLimited(50); // holding nothing else: every grant pauses
 		// Node's timers may fire a little before Date.now() reaches the end of the pause.
 		skew = -30;
 		const granted = await Promise.race([waiting.then(() => 'granted'), sleep(1000).then(() => 'lost')]);

@@ -1,7 +1,5 @@
 import { sleep } from 'n8n-workflow';
 
-/** How far one round of 429s may lower the bound at the most (TCP's multiplicative decrease). */
-export const DECREASE_FACTOR = 0.5;
 /**
  * Slow start: the first submits go this many at a time, +1 per accepted one. A submit is answered
  * in milliseconds, so one process alone reaches Max Tasks in Flight at once; processes starting
@@ -18,7 +16,7 @@ export interface TaskSlot {
 	release(): void;
 	/** The submit was accepted: the task runs in this slot, and the bound may grow. */
 	accepted(): void;
-	/** The submit was refused with 429: lower the bound, pause new grants, then wait for a turn again. */
+	/** The submit was refused with 429: lower the bound, wait Retry-After (this submit alone), then a turn. */
 	rateLimited(pauseMs: number): Promise<void>;
 }
 
@@ -27,14 +25,14 @@ export interface TaskSlot {
  * limit with 429. Shared by every item and execution in this n8n process. Other processes (queue-mode
  * workers) share the key's limit but not this memory, so the bound adapts the way TCP does:
  * - slow start from INITIAL_BOUND, +1 per accepted submit, until the first 429;
- * - a 429 brings the bound down to the other slots this process holds (the account has room for
- *   those), by half at the most in one round of refusals (one burst is one signal, as in TCP);
+ * - a 429 brings the bound down to the other slots this process holds: the account has room for
+ *   those, and for no more. TCP halves its window because a lost packet says only "too much"; a 429
+ *   with the tasks still running says how much. Halving gave up a share that then stayed idle for
+ *   a whole generation while another process crept up to it (test:queue: 1.5-1.75 x the ideal);
  * - after a round with no 429 (a bound's worth of accepted submits), it probes for room one task
  *   at a time, PROBE_SPACING_MS apart: +1 each time every slot holds an accepted task; after two
  *   accepted probes the room is real (another process has left), and slow start takes over, until
  *   a 429 or Max Tasks in Flight.
- * Tasks of one batch finish together, so a share given up on a 429 would stay idle for a whole
- * generation while another process's bound crept up to it (measured: 1.5-1.75 x the ideal time).
  */
 export class TaskSlots {
 	/** Slots held: submitting or running. */
@@ -44,13 +42,10 @@ export class TaskSlots {
 	private readonly queue: Array<() => void> = [];
 	private pausedUntil = 0;
 	private wakeScheduled = false;
-	private lastDecreaseAt = -Infinity;
 	private lastProbeAt = -Infinity;
 	private probeScheduled = false;
 	/** Probes sent since the last 429 (each accepted, or it would have been a 429). */
 	private probesFound = 0;
-	/** How low this round of refusals may take the bound: half of it when the round began. */
-	private roundFloor = 1;
 	private slowStart = true;
 	/** Accepted submits since the last 429: a bound's worth of them is a quiet round. */
 	private quietAccepts = 0;
@@ -73,7 +68,6 @@ export class TaskSlots {
 		await this.take(signal);
 		let held = true;
 		let runs = false;
-		let sentAfter = this.now();
 		const giveBack = () => {
 			if (!held) return;
 			held = false;
@@ -91,34 +85,30 @@ export class TaskSlots {
 				this.onAccepted();
 			},
 			rateLimited: async (pauseMs) => {
-				this.onRateLimited(pauseMs, sentAfter);
+				this.onRateLimited(pauseMs);
 				giveBack();
+				// The refused submit waits Retry-After; the others refill, within the lowered bound, the
+				// room this process's own finished tasks leave (a pause for all of them left that room
+				// idle for a second at every collision: test:queue's 12-active dips).
+				await sleep(pauseMs, signal);
 				await this.take(signal);
 				held = true;
-				sentAfter = this.now();
 			},
 		};
 	}
 
 	/**
-	 * A refused submit: the account's room for this process is at most the other slots it holds. The
-	 * bound comes down to them, but a round of refusals (one Retry-After, as TCP counts one window)
-	 * takes it down by half at the most. Ends slow start; new grants pause until Retry-After.
+	 * A refused submit: the account's room for this process is the other slots it holds, so the bound
+	 * comes down to them (down to 1). Ends slow start. Holding nothing else, no task of this process
+	 * will free room: every grant then waits Retry-After.
 	 */
-	onRateLimited(pauseMs: number, sentAt = this.now()): void {
-		const now = this.now();
-		const pause = Math.max(0, pauseMs);
-		if (sentAt >= this.lastDecreaseAt && now - this.lastDecreaseAt >= Math.max(pause, 1)) {
-			this.roundFloor = this.bound * DECREASE_FACTOR;
-			this.lastDecreaseAt = now;
-		}
+	onRateLimited(pauseMs: number): void {
 		const othersHeld = this.active - 1;
-		this.bound = Math.max(1, this.roundFloor, Math.min(this.bound, othersHeld));
+		this.bound = Math.max(1, Math.min(this.bound, othersHeld));
 		this.slowStart = false;
 		this.quietAccepts = 0;
 		this.probesFound = 0;
-		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
-		this.grant();
+		if (othersHeld <= 0) this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.max(0, pauseMs));
 	}
 
 	/** Slow start; past it, a probe for room once a round was quiet. */
