@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { request } from 'undici';
 
-import { describeAnswer, redact } from './contract/shape.ts';
+import { describeAnswer, redact, redactor } from './contract/shape.ts';
 import { startSimulator, type Simulator } from './simulator/index.ts';
 
 let sim: Simulator;
@@ -35,3 +35,25 @@ test('describes an enveloped answer of the simulator: shape, statuses, where the
 	expect(text).not.toMatch(/https?:\/\//);
 	expect(describeAnswer({ id: 'x', status: 'Pending' }).shape).toBe('raw');
 });
+
+test('every task ID an answer named is redacted, also where a failed run\'s error message quotes it', () => {
+	const hidden = redactor('sk-live-key-123');
+	const answers = [
+		{ code: 'success', message: '', data: { task_id: 'task-envelope-1', status: 'IN_PROGRESS', data: { id: 'prediction-inner-1' } } },
+		{ data: { id: 'replicate-create-1' } },
+		{ id: 'bfl-task-1', status: 'Pending' },
+	];
+	for (const answer of answers) hidden.saw(answer);
+	const report = {
+		routes: {
+			replicate: { delivered: false, error: 'Task replicate-create-1 was still "processing" after 240 s (prediction-inner-1)' },
+			bfl: { delivered: false, error: 'Task bfl-task-1: CometAPI kept failing; task-envelope-1; key sk-live-key-123' },
+		},
+	};
+	const text = hidden.redact(JSON.stringify(report));
+	for (const secret of ['task-envelope-1', 'prediction-inner-1', 'replicate-create-1', 'bfl-task-1', 'sk-live-key-123']) {
+		expect(text).not.toContain(secret);
+	}
+	expect(text.match(/<redacted>/g)).toHaveLength(5);
+});
+

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { startSimulator, type Simulator } from './simulator/index.ts';
+import { startSimulator, type Simulator, type WireShape } from './simulator/index.ts';
 import { encodePng } from './simulator/png.ts';
 
 /** A real 1x1 PNG, as an input image is sent to BFL. */
@@ -816,6 +816,58 @@ describe('request log and reset', () => {
 			}),
 		);
 		expect((await api('/v1/models')).status).toBe(200);
+	});
+});
+
+describe('wire shapes (the table in simulator/README.md)', () => {
+	// sim.reset() after each test restores the start options (wire 'raw').
+	/** The BFL submit (plain and with a webhook), its get_result, an unknown task, and the Replicate create. */
+	async function answersIn(wire: WireShape) {
+		sim.configure({ wire, generationMs: 5000 });
+		const submit = (await call(`${sim.url}/flux/v1/flux-dev`, { body: { prompt: 'a cube' } })).json();
+		const webhook = (await call(`${sim.url}/flux/v1/flux-dev`, { body: { prompt: 'a cube', webhook_url: 'http://127.0.0.1:9/hook' } })).json();
+		const id = String(submit.id ?? submit.data?.id ?? submit.data?.task_id);
+		const poll = (await call(`${sim.url}/flux/v1/get_result?id=${id}`)).json();
+		const unknown = (await call(`${sim.url}/flux/v1/get_result?id=no-such-task`)).json();
+		const create = (await call(`${sim.url}/replicate/v1/models/black-forest-labs/flux-schnell/predictions`, { body: { input: { prompt: 'a cube' } } })).json();
+		return { id, submit, webhook, poll, unknown, create };
+	}
+
+	it('raw: BFL\'s and Replicate\'s own shapes', async () => {
+		const { id, submit, webhook, poll, unknown, create } = await answersIn('raw');
+		expect(Object.keys(submit).sort()).toEqual(['id', 'polling_url']);
+		expect(webhook).toMatchObject({ status: 'Pending', webhook_url: 'http://127.0.0.1:9/hook' });
+		expect(poll).toMatchObject({ id, status: 'Pending' });
+		expect(unknown).toEqual({ id: 'no-such-task', status: 'Task not found' });
+		expect(create).toMatchObject({ status: 'starting', model: 'black-forest-labs/flux-schnell' });
+	});
+
+	it('envelope: every task answer in the task envelope, an unknown task refused with task_not_exist', async () => {
+		const { id, submit, webhook, poll, unknown, create } = await answersIn('envelope');
+		expect(submit).toMatchObject({ code: 'success', data: { task_id: id, status: 'SUBMITTED', data: { id, status: 'Pending' } } });
+		expect(submit.data.data.polling_url).toBeUndefined();
+		expect(webhook).toMatchObject({ code: 'success', data: { status: 'SUBMITTED', data: { status: 'Pending', webhook_url: 'http://127.0.0.1:9/hook' } } });
+		expect(poll).toMatchObject({ code: 'success', data: { task_id: id, status: expect.stringMatching(/QUEUED|IN_PROGRESS/), data: { id, status: 'Pending' } } });
+		expect(unknown).toEqual({ code: 'task_not_exist', message: 'task_not_exist', data: null });
+		expect(create).toMatchObject({ code: 'success', data: { status: 'SUBMITTED', data: { status: 'starting' } } });
+	});
+
+	it('data: every task answer wrapped as {data: <answer>}', async () => {
+		const { id, submit, poll, unknown, create } = await answersIn('data');
+		expect(Object.keys(submit)).toEqual(['data']);
+		expect(Object.keys(submit.data).sort()).toEqual(['id', 'polling_url']);
+		expect(poll).toMatchObject({ data: { id, status: 'Pending' } });
+		expect(unknown).toEqual({ data: { id: 'no-such-task', status: 'Task not found' } });
+		expect(create).toMatchObject({ data: { status: 'starting', model: 'black-forest-labs/flux-schnell' } });
+	});
+
+	it('minimal-create: create answers without a status, raw polls', async () => {
+		const { id, submit, poll, unknown, create } = await answersIn('minimal-create');
+		expect(submit).toEqual({ id, status: 'Pending' });
+		expect(poll).toMatchObject({ id, status: 'Pending' });
+		expect(unknown).toEqual({ id: 'no-such-task', status: 'Task not found' });
+		expect(create).toEqual({ data: { id: expect.any(String) } });
+		expect(sim.task(create.data.id)?.model).toBe('black-forest-labs/flux-schnell');
 	});
 });
 

@@ -80,10 +80,10 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			const answer = await submitTask(context, baseUrl, submission, { ...limits(), onRateLimited: slot.rateLimited });
 			slot.accepted();
 			taskCreatedAt = (startedAt + Date.now()) / 2;
-			task = readTaskOrFail(context, format, answer);
+			task = readTaskOrFail(context, format, answer, { submit: true });
 			if (!settings.waitForCompletion) return notWaited(context, task, asked());
 		} else {
-			task = await fetchTask(context, baseUrl, format, taskId, limits());
+			task = await fetchTask(context, baseUrl, format, taskId, limits(), { firstLookup: true });
 			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
 				return notWaited(context, task, {});
 			}

@@ -7,10 +7,11 @@ import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describeAnswer, redact, type AnswerShape } from './shape.ts';
+import { describeAnswer, redactor, type AnswerShape } from './shape.ts';
 
 const key = process.env.COMETAPI_API_KEY ?? '';
 const base = (process.env.COMETAPI_BASE_URL ?? 'https://api.cometapi.com').replace(/\/+$/, '');
+const hidden = redactor(key);
 if (!key) {
 	console.log(`live-check: set COMETAPI_API_KEY to run one flux-schnell (Replicate route) and one flux-dev (BFL route) task against ${base} and record the answers' shapes in test/contract/observed.json (costs two images).`);
 	process.exit(0);
@@ -31,6 +32,7 @@ async function recordingProxy(seen: Array<{ request: string; status: number; ans
 		const text = await answer.text();
 		let body: unknown = text;
 		try { body = JSON.parse(text); } catch { /* not JSON */ }
+		hidden.saw(body);
 		seen.push({ request: `${req.method} ${(req.url ?? '').split('?')[0].replace(/\/predictions\/[^/]+$/, '/predictions/<id>')}`, status: answer.status, answer: describeAnswer(body) });
 		res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
 		res.end(text);
@@ -47,24 +49,22 @@ const { runNode } = await import('../harness/index.ts');
 const { Flux } = (await import(join(here, '../../dist/nodes/Flux/Flux.node.js'))) as { Flux: new () => never };
 const report: Record<string, unknown> = { date: new Date().toISOString().slice(0, 10), routes: {} };
 let failed = false;
-const secrets = [key];
 for (const { route, parameters } of routes) {
 	const seen: Array<{ request: string; status: number; answer: AnswerShape }> = [];
 	const proxy = await recordingProxy(seen);
 	const result = await runNode({ nodeType: new Flux(), credentials: { cometApi: { apiKey: key, baseUrl: proxy.url } }, parameters: { ...parameters, options: { timeout: 240 } } });
 	await proxy.close();
 	const delivered = result.status === 'success' && result.items.some((item) => item.binary);
-	for (const item of result.items) secrets.push(String(item.json.taskId ?? ''));
 	failed ||= !delivered;
 	(report.routes as Record<string, unknown>)[route] = { delivered, error: result.error?.message, answers: seen };
 }
-const text = redact(JSON.stringify(report, null, 2), secrets);
+const text = hidden.redact(JSON.stringify(report, null, 2));
 console.log(text);
 writeFileSync(join(here, 'observed.json'), `${text}\n`);
 process.exit(failed ? 1 : 0);
 }
 
 main().catch((error: unknown) => {
-	console.error(redact(String(error), [key]));
+	console.error(hidden.redact(String(error)));
 	process.exit(1);
 });

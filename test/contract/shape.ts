@@ -12,8 +12,18 @@ export interface AnswerShape {
 	imageUrlAt: string[];
 }
 
+interface Found {
+	ids: string[];
+	idValues: string[];
+	urls: string[];
+	keys: string[];
+	statuses: Record<string, string>;
+}
+
+const nothingFound = (): Found => ({ ids: [], idValues: [], urls: [], keys: [], statuses: {} });
+
 /** Every path (a.b[0]) whose value is an http(s) URL, or a string under an id-like key. */
-function walk(value: unknown, path: string, found: { ids: string[]; urls: string[]; keys: string[]; statuses: Record<string, string> }) {
+function walk(value: unknown, path: string, found: Found) {
 	if (Array.isArray(value)) return value.forEach((entry, i) => walk(entry, `${path}[${i}]`, found));
 	if (!isObject(value)) {
 		if (typeof value === 'string' && /^https?:\/\//i.test(value)) found.urls.push(path);
@@ -22,14 +32,17 @@ function walk(value: unknown, path: string, found: { ids: string[]; urls: string
 	for (const [key, entry] of Object.entries(value)) {
 		const at = path ? `${path}.${key}` : key;
 		found.keys.push(at);
-		if (/^(id|task_id)$/.test(key) && typeof entry === 'string') found.ids.push(at);
+		if (/^(id|task_id)$/.test(key) && typeof entry === 'string') {
+			found.ids.push(at);
+			found.idValues.push(entry);
+		}
 		if (key === 'status' && typeof entry === 'string') found.statuses[at] = entry;
 		walk(entry, at, found);
 	}
 }
 
 export function describeAnswer(body: unknown): AnswerShape {
-	const found = { ids: [] as string[], urls: [] as string[], keys: [] as string[], statuses: {} as Record<string, string> };
+	const found = nothingFound();
 	if (!isObject(body)) return { shape: 'not JSON', keys: [], statuses: {}, idAt: [], imageUrlAt: [] };
 	walk(body, '', found);
 	const data = body.data;
@@ -38,9 +51,26 @@ export function describeAnswer(body: unknown): AnswerShape {
 	return { shape, keys: found.keys, statuses: found.statuses, idAt: found.ids, imageUrlAt };
 }
 
+/** The value of every id-like key (id, task_id) anywhere in an answer: each must be redacted. */
+export function idsIn(body: unknown): string[] {
+	const found = nothingFound();
+	walk(body, '', found);
+	return found.idValues;
+}
+
 /** Text with URLs, the given IDs and the key replaced. */
 export function redact(text: string, secrets: string[]): string {
 	let out = text.replace(/https?:\/\/[^\s"']+/g, '<url>');
 	for (const secret of secrets.filter((s) => s.length >= 4)) out = out.split(secret).join('<redacted>');
 	return out;
 }
+
+/** Keeps the key and every task ID seen in an answer out of what the live check writes or prints. */
+export function redactor(key: string) {
+	const secrets = [key];
+	return {
+		saw: (answer: unknown) => void secrets.push(...idsIn(answer)),
+		redact: (text: string) => redact(text, secrets),
+	};
+}
+

@@ -75,6 +75,31 @@ describe('create answers', () => {
 		expect(polls(stub)[0].path).toBe('/replicate/v1/predictions/p1');
 	});
 
+	test.each([
+		['Replicate create {id} (CometAPI\'s own code reads only the id)', replicateParams, { id: 'p1' }, '/replicate/v1/predictions/p1'],
+		['Replicate create {data: {id}}', replicateParams, { data: { id: 'p1' } }, '/replicate/v1/predictions/p1'],
+		['BFL submit {id}', generateParams, { id: 'p1' }, '/flux/v1/get_result'],
+	])('%s without a status: the task was made, so it is polled, not failed', async (_name, params, answer, pollPath) => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: answer }),
+			poll: (_r, _n, self) => ({ body: params === replicateParams ? prediction(self) : { ...bflReady(self), id: 'p1' } }),
+		});
+		const result = await run(stub, params());
+		expectDelivered(result, 'p1');
+		expect(polls(stub)[0].path).toBe(pollPath);
+		expect(submits(stub)).toHaveLength(1);
+	});
+
+	test('the top-level id is read before the one inside data', async () => {
+		const stub = await cometStub({
+			submit: () => ({ status: 201, body: { id: 'p1', data: { id: 'inner-id', status: 'starting' } } }),
+			poll: (_r, _n, self) => ({ body: prediction(self) }),
+		});
+		const result = await run(stub, replicateParams());
+		expectDelivered(result, 'p1');
+		expect(polls(stub).map((r) => r.path)).toEqual(['/replicate/v1/predictions/p1']);
+	});
+
 	test('BFL submit in the task envelope: the id at data.task_id', async () => {
 		const stub = await cometStub({
 			submit: () => ({ body: envelope('SUBMITTED', { id: 'task-1', status: 'Pending' }) }),
@@ -137,6 +162,20 @@ describe('the envelope and the provider answer', () => {
 	});
 });
 
+describe('CometAPI\'s refusals inside a 200 answer', () => {
+	test.each([
+		['{code, message, data: null}', { code: 'insufficient_user_quota', message: 'user quota is not enough', data: null }],
+		['an envelope with code != success and no task', { code: 'fail', message: 'user quota is not enough', data: {} }],
+	])('a submit answered %s: the error quotes CometAPI\'s message, nothing polled', async (_name, answer) => {
+		const stub = await cometStub({ submit: () => ({ body: answer }) });
+		const result = await run(stub, generateParams());
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('user quota is not enough');
+		expect(submits(stub)).toHaveLength(1);
+		expect(polls(stub)).toHaveLength(0);
+	});
+});
+
 describe('statuses', () => {
 	test.each([
 		['BFL upper-cased', 'PENDING', 'READY'],
@@ -153,6 +192,17 @@ describe('statuses', () => {
 		const result = await run(stub, generateParams());
 		expectDelivered(result, 'task-1');
 		expect(polls(stub)).toHaveLength(2);
+	});
+
+	test('the envelope\'s CANCELLED fails the task at once, with its fail_reason', async () => {
+		const stub = await cometStub({
+			poll: () => ({ body: envelope('CANCELLED', { id: 'task-1', status: 'Pending' }, { fail_reason: 'cancelled by the channel' }) }),
+		});
+		const result = await run(stub, generateParams({ options: { timeout: 3 } }));
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/Task task-1 ended "CANCELLED"/);
+		expect(result.error?.message).toContain('cancelled by the channel');
+		expect(polls(stub)).toHaveLength(1);
 	});
 
 	test('a status the table does not know keeps the task waiting, and the image is delivered', async () => {
@@ -188,5 +238,36 @@ describe('a web page instead of the API', () => {
 		expect(description).toMatch(/Replicate Predict/);
 		expect(submits(stub)).toHaveLength(1);
 		expect(polls(stub)).toHaveLength(0);
+	});
+
+	test.each([
+		['bfl', '/flux/v1/get_result', /Replicate Predict/],
+		['replicate', '/replicate/v1/predictions/task-1', /access/],
+	])('Get Result (%s): a 200 HTML page on the first lookup fails at once with the same advice, not retried', async (format, path, advice) => {
+		const stub = await cometStub({
+			poll: () => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><body>CometAPI</body></html>' }),
+		});
+		const started = Date.now();
+		const result = await run(stub, getResultParams('task-1', { timeout: 20 }, format));
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/CometAPI answered a web page \(HTML\) instead of the API \(GET /);
+		const description = (result.error as { description?: string }).description ?? '';
+		expect(description).toMatch(/access/);
+		expect(description).toMatch(advice);
+		expect(polls(stub).map((r) => r.path)).toEqual([path]);
+		expect(Date.now() - started).toBeLessThan(5000);
+	});
+
+	test('Get Result: once CometAPI has answered for the task, a 200 HTML page is a passing fault, retried', async () => {
+		const stub = await cometStub({
+			poll: (_r, n, self) => {
+				if (n === 0) return { body: { id: 'task-1', status: 'Pending' } };
+				if (n === 1) return { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html></html>' };
+				return { body: bflReady(self) };
+			},
+		});
+		const result = await run(stub, getResultParams('task-1', { pollInterval: 0.2 }));
+		expectDelivered(result, 'task-1');
+		expect(polls(stub)).toHaveLength(3);
 	});
 });

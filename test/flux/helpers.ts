@@ -226,20 +226,28 @@ export function useSimulator(options: SimulatorOptions, receive: (sim: Simulator
  * What the same assertions expect in each wire shape of the simulator (`wire` option): the status a
  * finished task reports, and where the provider's own answer sits in what the node returns.
  */
+const rawExpectation: WireExpectation = {
+	succeeded: { bfl: 'Ready', replicate: 'succeeded' },
+	bflSubmitKeys: ['id', 'polling_url'],
+	stillWaiting: /"Pending"/,
+	notFound: /Task not found/,
+	minimalCreate: false,
+	provider: (answer) => answer,
+};
+
 export const wireExpectations: Record<WireShape, WireExpectation> = {
-	raw: {
-		succeeded: { bfl: 'Ready', replicate: 'succeeded' },
-		bflSubmitKeys: ['id', 'polling_url'],
-		stillWaiting: /"Pending"/,
-		provider: (answer) => answer,
-	},
+	raw: rawExpectation,
 	envelope: {
 		succeeded: { bfl: 'SUCCESS', replicate: 'SUCCESS' },
 		// The envelope, and the task ID the node adds at the top so {{ $json.id }} works in every shape.
 		bflSubmitKeys: ['code', 'data', 'id', 'message'],
 		stillWaiting: /"(SUBMITTED|QUEUED|IN_PROGRESS)"/,
+		notFound: /task_not_exist/,
+		minimalCreate: false,
 		provider: (answer) => ((answer.data as IDataObject).data ?? {}) as IDataObject,
 	},
+	data: { ...rawExpectation, bflSubmitKeys: ['data', 'id'], provider: (answer) => (answer.data ?? {}) as IDataObject },
+	'minimal-create': { ...rawExpectation, bflSubmitKeys: ['id', 'status'], minimalCreate: true },
 };
 
 export interface WireExpectation {
@@ -248,6 +256,10 @@ export interface WireExpectation {
 	bflSubmitKeys: string[];
 	/** The status a BFL task still running reports, as a timeout error quotes it. */
 	stillWaiting: RegExp;
+	/** CometAPI's words for a task ID it does not know, as the error quotes them. */
+	notFound: RegExp;
+	/** Create answers carry only the task ID: what the task is comes from the polls. */
+	minimalCreate: boolean;
 	/** The provider's own answer (BFL's or Replicate's shape) inside a task answer. */
 	provider: (answer: IDataObject) => IDataObject;
 }

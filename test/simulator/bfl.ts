@@ -5,7 +5,7 @@ import { cometError, json, type Reply } from './replies.ts';
 import type { Incoming, SimState } from './state.ts';
 import { bflStatus, type TaskRecord } from './tasks.ts';
 import { checkFields, isPlainObject, type Problem } from './validation.ts';
-import { onTheWire } from './wire.ts';
+import { onTheWire, taskNotFound } from './wire.ts';
 
 const DEFAULT_SIZE = { width: 1024, height: 768 };
 
@@ -60,15 +60,14 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 		outputShape: 'single',
 		...size,
 	});
-	if (webhookUrl) return json(200, { id: task.id, status: 'Pending', webhook_url: webhookUrl });
+	const pollingUrl = `${state.origins.polling}/v1/get_result?id=${encodeURIComponent(task.id)}`;
 	// Seen enveloped without polling_url: {id, status: "Pending"}.
-	if (state.options.wire === 'envelope') {
-		return json(200, onTheWire('envelope', task, { id: task.id, status: 'Pending' }, '', { submitted: true }));
-	}
-	return json(200, {
-		id: task.id,
-		polling_url: `${state.origins.polling}/v1/get_result?id=${encodeURIComponent(task.id)}`,
-	});
+	const answer = webhookUrl
+		? { id: task.id, status: 'Pending', webhook_url: webhookUrl }
+		: state.options.wire === 'envelope'
+			? { id: task.id, status: 'Pending' }
+			: { id: task.id, polling_url: pollingUrl };
+	return json(200, onTheWire(state.options.wire, task, answer, '', { submitted: true }));
 }
 
 /** GET /flux/v1/get_result?id= on the API origin and GET /v1/get_result?id= on the polling origin. */
@@ -80,7 +79,7 @@ export function getResult(state: SimState, req: Incoming): Reply {
 		});
 	}
 	const task = state.tasks.get(id);
-	if (!task) return json(200, { id, status: 'Task not found' });
+	if (!task) return json(200, taskNotFound(state.options.wire, id));
 	const answer = resultPayload(state, task);
 	return json(200, onTheWire(state.options.wire, task, answer, failureText(answer.details)));
 }

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { startSimulator } from './simulator.ts';
 import { PROMPT_MARKERS } from './markers.ts';
+import { isWireShape, WIRE_DESCRIPTIONS } from './wire.ts';
 import type { SimulatorOptions } from './types.ts';
 
 const FLAGS = {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
 			{ type: 'string' }
 		>),
 		quiet: { type: 'boolean', short: 'q' },
+		wire: { type: 'string' },
 		envelope: { type: 'boolean' },
 		help: { type: 'boolean', short: 'h' },
 	},
@@ -37,7 +39,11 @@ if (values.help) {
 			Object.entries(FLAGS)
 				.map(([flag, env]) => `  --${flag.padEnd(20)} (env ${env})`)
 				.join('\n') +
-			'\n  --envelope              answer in CometAPI\'s task envelope (env COMETAPI_SIM_WIRE=envelope)' +
+			'\n  --wire=<shape>          how task answers are shaped (env COMETAPI_SIM_WIRE), one of:\n' +
+			Object.entries(WIRE_DESCRIPTIONS)
+				.map(([shape, what]) => `      ${shape.padEnd(16)} ${what}`)
+				.join('\n') +
+			'\n  --envelope              the same as --wire=envelope' +
 			'\n  --quiet, -q             do not print each request',
 	);
 	process.exit(0);
@@ -58,13 +64,23 @@ function numberSetting(flag: Flag): number | undefined {
 	return value;
 }
 
+function wireSetting(): SimulatorOptions['wire'] {
+	const name = values.envelope ? 'envelope' : (values.wire ?? process.env.COMETAPI_SIM_WIRE);
+	if (name === undefined || name === '') return undefined;
+	if (!isWireShape(name)) {
+		console.error(`--wire: expected one of ${Object.keys(WIRE_DESCRIPTIONS).join(', ')}, got ${name}`);
+		process.exit(2);
+	}
+	return name;
+}
+
 const options: SimulatorOptions = {
 	apiKey: setting('api-key'),
 	generationMs: numberSetting('generation-ms'),
 	activeTaskLimit: numberSetting('active-limit'),
 	retryAfterSeconds: numberSetting('retry-after'),
 	imageTtlMs: numberSetting('image-ttl-ms'),
-	wire: values.envelope || process.env.COMETAPI_SIM_WIRE === 'envelope' ? 'envelope' : undefined,
+	wire: wireSetting(),
 	ports: {
 		api: numberSetting('port'),
 		polling: numberSetting('polling-port'),

@@ -16,10 +16,7 @@ export interface SimulatorOptions {
 	retryAfterSeconds?: number;
 	/** Image links answer 403 this long after the task turned terminal, default 600_000. */
 	imageTtlMs?: number;
-	/**
-	 * How task answers are shaped: 'raw' (default, BFL's and Replicate's own shapes, as CometAPI's
-	 * doc pages show) or 'envelope' (CometAPI's task envelope on every task answer; see wire.ts).
-	 */
+	/** How task answers are shaped: 'raw' (default) or another shape real clients read (see wire.ts). */
 	wire?: WireShape;
 	/** Fixed ports (0 or absent: chosen by the OS). */
 	ports?: SimulatorPorts;
@@ -27,7 +24,7 @@ export interface SimulatorOptions {
 	listedModels?: readonly string[];
 }
 
-export type WireShape = 'raw' | 'envelope';
+export type WireShape = 'raw' | 'envelope' | 'data' | 'minimal-create';
 
 export type Origin = 'api' | 'polling' | 'images' | 'replicate-urls';
 

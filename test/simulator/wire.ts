@@ -1,12 +1,21 @@
-// How the simulator shapes its task answers. 'raw' is what CometAPI's doc pages show (BFL's and
-// Replicate's own shapes). 'envelope' is what CometAPI's own integration code and a user's
-// "confirmed working" script read: every task answer inside CometAPI's task envelope
-// {code, message, data: {task_id, status, progress: "40%", fail_reason, data: <provider answer>}}
-// (shared/reference/cometapi-flux-api.md, "What CometAPI actually answers").
+// How the simulator shapes its task answers: each shape a real client of CometAPI has been seen to
+// read (shared/reference/cometapi-flux-api.md, "What CometAPI actually answers").
 import type { TaskRecord } from './tasks.ts';
 import type { WireShape } from './types.ts';
 
-export const WIRE_SHAPES: WireShape[] = ['raw', 'envelope'];
+// envelope: CometAPI's integration code and a user's "confirmed working" script; its BFL submit has
+// no polling_url, and an unknown task is the gateway's {code: "task_not_exist", data: null}.
+// minimal-create: CometAPI's own code reads only the id of a Replicate create answer.
+export const WIRE_DESCRIPTIONS: Record<WireShape, string> = {
+	raw: 'BFL\'s and Replicate\'s own shapes, as CometAPI\'s doc pages show them (default)',
+	envelope: 'every task answer in CometAPI\'s task envelope {code, message, data: {task_id, status, ..., data: <answer>}}',
+	data: 'every task answer wrapped as {data: <answer>}',
+	'minimal-create': 'create answers without a status: Replicate {data: {id}}, BFL {id, status: "Pending"}; polls raw',
+};
+
+export const WIRE_SHAPES = Object.keys(WIRE_DESCRIPTIONS) as WireShape[];
+
+export const isWireShape = (name: string): name is WireShape => Object.hasOwn(WIRE_DESCRIPTIONS, name);
 
 /** The envelope status of a task (QuantumNous/new-api model/task.go), from its provider answer's status. */
 export function envelopeStatus(task: TaskRecord, providerStatus: string, now = Date.now()): string {
@@ -24,7 +33,20 @@ export function onTheWire(
 	failReason: string,
 	{ submitted = false, now = Date.now() } = {},
 ): Record<string, unknown> {
-	if (wire === 'raw') return answer;
+	switch (wire) {
+		case 'raw':
+			return answer;
+		case 'data':
+			return { data: answer };
+		case 'minimal-create':
+			if (!submitted) return answer;
+			return task.format === 'replicate' ? { data: { id: task.id } } : { id: task.id, status: 'Pending' };
+		case 'envelope':
+			return envelope(task, answer, failReason, submitted, now);
+	}
+}
+
+function envelope(task: TaskRecord, answer: Record<string, unknown>, failReason: string, submitted: boolean, now: number) {
 	const status =
 		submitted && now < task.readyAt ? 'SUBMITTED' : envelopeStatus(task, String(answer.status ?? ''), now);
 	const progress = status === 'SUCCESS' || status === 'FAILURE'
@@ -46,4 +68,12 @@ export function onTheWire(
 			data: answer,
 		},
 	};
+}
+
+/** get_result for an ID CometAPI does not know. */
+export function taskNotFound(wire: WireShape, id: string): Record<string, unknown> {
+	const answer = { id, status: 'Task not found' };
+	// The gateway's own refusal (new-api's relay_task.go: TaskError "task_not_exist", no task data).
+	if (wire === 'envelope') return { code: 'task_not_exist', message: 'task_not_exist', data: null };
+	return wire === 'data' ? { data: answer } : answer;
 }

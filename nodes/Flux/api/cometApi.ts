@@ -5,7 +5,7 @@ import { isWebPage, readApiReply } from './reply';
 import { apiError, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
 import { backoffMs, retryIfLost, retryTransient } from './retry';
-import type { TaskState } from './taskState';
+import type { Asked, TaskState } from './taskState';
 import { readTaskAnswer } from './taskState';
 import type { LostRequest, Sent } from './transport';
 import { requestCometApi } from './transport';
@@ -61,7 +61,7 @@ export async function submitTask(
 				target = { ...target, ...target.otherRoute, otherRoute: undefined };
 				continue;
 			}
-			if (isWebPage(sent.reply)) throw webPage(context, target.url);
+			if (isWebPage(sent.reply)) throw webPage(context, `POST ${target.url}`);
 			const read = readApiReply(context, sent.reply, 'submit');
 			const rateLimited = 'retry' in read && sent.reply.statusCode === 429;
 			if (!rateLimited || !limits.onRateLimited) return read;
@@ -75,14 +75,14 @@ export async function submitTask(
 	return await retryTransient(attempt, limits, submitGaveUp(context));
 }
 
-function webPage(context: IExecuteSingleFunctions, url: string) {
-	const instead = url.startsWith('/flux/') ? ', or use the Replicate Predict operation, which works for such keys' : '';
+function webPage(context: IExecuteSingleFunctions, request: string) {
+	const instead = / \/flux\//.test(request) ? ', or use the Replicate Predict operation, which works for such keys' : '';
 	return apiError(
 		context,
 		200,
-		`CometAPI answered a web page (HTML) instead of the API (POST ${url})`,
+		`CometAPI answered a web page (HTML) instead of the API (${request})`,
 		undefined,
-		`Keys without access to this route get CometAPI's web page. Check the key's access in your CometAPI console${instead}. Nothing was sent again.`,
+		`Keys without access to this route get CometAPI's web page. Check the key's access in your CometAPI console${instead}. It was not retried: it would get the same page.`,
 	);
 }
 
@@ -116,15 +116,20 @@ export async function fetchTask(
 	format: ApiFormatName,
 	id: string,
 	limits: RetryLimits,
+	{ firstLookup = false } = {},
 ): Promise<TaskState> {
+	const route = resultRoute[format](id);
 	const attempt = async (): Promise<Attempt<TaskState>> => {
 		// A poll that hangs must not hold the item past the overall timeout.
 		const timeoutMs = Math.max(1000, Math.min(POLL_TIMEOUT_MS, limits.deadline - Date.now()));
-		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...resultRoute[format](id), timeoutMs });
+		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...route, timeoutMs });
 		if (!('reply' in sent)) return retryIfLost(context, sent);
+		// Before CometAPI has answered for this task a page means the key cannot use the route;
+		// once it has, a page is a passing fault of the way there.
+		if (firstLookup && isWebPage(sent.reply)) throw webPage(context, `GET ${route.url}`);
 		if (sent.reply.statusCode === 404 && format === 'replicate') return { done: notFound(id) };
 		const read = readApiReply(context, sent.reply, 'poll');
-		return 'done' in read ? { done: readTaskOrFail(context, format, read.done, id) } : read;
+		return 'done' in read ? { done: readTaskOrFail(context, format, read.done, { taskId: id }) } : read;
 	};
 	const giveUp = (fault: string) =>
 		apiError(
@@ -141,9 +146,13 @@ export function readTaskOrFail(
 	context: IExecuteSingleFunctions,
 	format: ApiFormatName,
 	body: IDataObject,
-	knownId?: string,
+	asked: Asked,
 ): TaskState {
-	const read = readTaskAnswer(format, body, knownId);
+	const read = readTaskAnswer(format, body, asked);
+	if ('refused' in read) {
+		const task = 'taskId' in asked ? `Task ${asked.taskId}: ` : '';
+		throw apiError(context, 200, `${task}CometAPI: ${read.refused}`, body);
+	}
 	if ('unusable' in read) throw apiError(context, 200, `CometAPI's answer cannot be used: ${read.unusable}`, body);
 	return read;
 }

@@ -17,10 +17,13 @@ export interface TaskState {
 	raw: IDataObject;
 }
 
-/** Why an answer cannot be read as a task. */
-export type Unusable = { unusable: string };
+/** Why an answer cannot be read as a task: unusable, or CometAPI refusing in its own words. */
+export type Unusable = { unusable: string } | { refused: string };
 
 const unusable = (why: string): Unusable => ({ unusable: why });
+
+/** What the answer replies to: the submit that made the task, or a lookup of a known task. */
+export type Asked = { submit: true } | { taskId: string };
 
 const isObject = (value: unknown): value is IDataObject =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -57,11 +60,20 @@ interface ProviderAnswer {
 	progress?: number;
 }
 
-const providers: Record<ApiFormatName, { noun: string; images: string; read(body: IDataObject): ProviderAnswer }> = {
+interface Provider {
+	noun: string;
+	images: string;
+	/** The status of a task that was just made, for a create answer that names none. */
+	accepted: string;
+	read(body: IDataObject): ProviderAnswer;
+}
+
+const providers: Record<ApiFormatName, Provider> = {
 	// GET /flux/v1/get_result, or the BFL submit ({id, polling_url} / {id, status[, webhook_url]}).
 	bfl: {
 		noun: 'task',
 		images: '"result.sample"',
+		accepted: 'Pending',
 		read(body) {
 			const result = isObject(body.result) ? body.result : {};
 			return {
@@ -79,6 +91,7 @@ const providers: Record<ApiFormatName, { noun: string; images: string; read(body
 	replicate: {
 		noun: 'prediction',
 		images: '"output"',
+		accepted: 'starting',
 		read(body) {
 			const input = isObject(body.input) ? body.input : {};
 			return {
@@ -94,20 +107,36 @@ const providers: Record<ApiFormatName, { noun: string; images: string; read(body
 };
 
 /**
+ * CometAPI's refusal inside a 200 answer: a `code` with no task in `data`, said in its `message`
+ * (`{code: "...", message: "...", data: null}`).
+ */
+function refusalOf(body: IDataObject, envelope: IDataObject | undefined): string | undefined {
+	if (!('code' in body)) return undefined;
+	if (envelope && (text(envelope.task_id) ?? text(envelope.id) ?? text(envelope.status))) return undefined;
+	const said = text(body.message);
+	const code = String(body.code);
+	if (said) return said;
+	return code.toLowerCase() === 'success' ? undefined : `code "${code}"`;
+}
+
+/**
  * Any task answer of CometAPI: the provider's raw shape, or CometAPI's task envelope
  * `{code, message, data: {task_id, status, progress, fail_reason, data: <provider answer>}}`
  * (also `{data: <provider answer>}`). Images, seed and prompt come from the provider's answer;
  * where the two disagree, the envelope's status decides.
  */
-export function readTaskAnswer(format: ApiFormatName, body: unknown, knownId?: string): TaskState | Unusable {
+export function readTaskAnswer(format: ApiFormatName, body: unknown, asked: Asked): TaskState | Unusable {
 	if (!isObject(body)) return unusable('the answer is not a JSON object');
 	const envelope = isObject(body.data) ? body.data : undefined;
+	const refused = refusalOf(body, envelope);
+	if (refused) return { refused };
 	const inner = envelope ? (isObject(envelope.data) ? envelope.data : envelope) : body;
-	const { noun, images, read } = providers[format];
+	const { noun, images, accepted, read } = providers[format];
 	const provider = read(inner);
-	const id = text(envelope?.task_id) ?? provider.id ?? knownId;
+	const id = text(envelope?.task_id) ?? text(body.id) ?? provider.id ?? ('taskId' in asked ? asked.taskId : undefined);
 	if (!id) return unusable(`the answer has no ${noun} "id"`);
-	const status = text(envelope?.status) ?? provider.status;
+	// CometAPI's own code reads only the id of a create answer: one with an id made the task.
+	const status = text(envelope?.status) ?? provider.status ?? ('submit' in asked ? accepted : undefined);
 	if (!status) return unusable('the answer has no "status"');
 	if (outcomeOf(status) === 'succeeded' && provider.imageUrls.length === 0) {
 		return unusable(`the ${noun} is "${status}" but the answer has no image URL in ${images}`);
