@@ -264,6 +264,16 @@ describe('BFL format', () => {
 		['flux-pro-1.0-fill', { prompt: 'x' }, 'image'],
 		['flux-kontext-max', { prompt: 'x', input_image: 'aGVsbG8=' }, 'input_image'],
 		['flux-2-pro', { prompt: 'x', input_image_2: 'photo.png' }, 'input_image_2'],
+		['flux-2-pro', { prompt: 'x', width: 2048, height: 2064 }, 'width'],
+		['flux-2-klein-4b', { prompt: 'x', width: 4096, height: 1040 }, 'width'],
+		['flux-pro-1.0-expand', { prompt: 'x' }, 'image'],
+		['flux-pro-1.0-expand', { prompt: 'x', image: 'https://example.com/a.png', top: 2049 }, 'top'],
+		['flux-pro-1.0-expand', { prompt: 'x', image: 'https://example.com/a.png', steps: 14 }, 'steps'],
+		['flux-pro-1.0-canny', { prompt: 'x' }, 'control_image'],
+		['flux-pro-1.0-canny', { prompt: 'x', control_image: 'https://example.com/a.png', canny_low_threshold: 501 }, 'canny_low_threshold'],
+		['flux-pro-1.0-canny', { prompt: 'x', preprocessed_image: 'edges.png' }, 'preprocessed_image'],
+		['flux-pro-1.0-depth', { prompt: 'x', guidance: 20 }, 'control_image'],
+		['flux-pro-1.0-depth', { prompt: 'x', control_image: 'https://example.com/a.png', guidance: 101 }, 'guidance'],
 	])('%s rejects %j with 422 on %s', async (model, body, field) => {
 		const res = await api(`/flux/v1/${model}`, { body });
 		expect(res.status).toBe(422);
@@ -293,6 +303,10 @@ describe('BFL format', () => {
 		['flux-2-pro', { prompt: 'x', width: 2048, height: 1040 }],
 		['flux-2-flex', { prompt: 'x', steps: 50, guidance: 10 }],
 		['flux-2-klein', { prompt: 'x' }],
+		['flux-2-klein-9b', { prompt: 'x', input_image_4: 'https://example.com/a.png' }],
+		['flux-pro-1.0-expand', { prompt: 'x', image: 'https://example.com/a.png', top: 2048, left: 0 }],
+		['flux-pro-1.0-canny', { prompt: 'x', preprocessed_image: 'https://example.com/edges.png', canny_high_threshold: 500 }],
+		['flux-pro-1.0-depth', { prompt: 'x', control_image: PNG_BASE64 }],
 	])('%s accepts %j', async (model, body) => {
 		expect((await api(`/flux/v1/${model}`, { body })).status).toBe(200);
 	});
@@ -522,6 +536,9 @@ describe('Replicate format', () => {
 		['black-forest-labs/flux-schnell', {}, 'prompt'],
 		['black-forest-labs/flux-2-pro', { prompt: 'x', input_images: ['data:image/png;base64,aGVsbG8='] }, 'input_images'],
 		['black-forest-labs/flux-kontext-pro', { prompt: 'x', input_image: 'not an image' }, 'input_image'],
+		['black-forest-labs/flux-kontext-pro', { prompt: 'x', input_image: 'https://example.com/a.png', safety_tolerance: 3 }, 'safety_tolerance'],
+		['black-forest-labs/flux-kontext-max', { prompt: 'x', input_image: `data:image/png;base64,${PNG_BASE64}`, safety_tolerance: 6 }, 'safety_tolerance'],
+		['black-forest-labs/flux-2-dev', { prompt: 'x', aspect_ratio: 'custom' }, 'aspect_ratio'],
 	])('%s rejects %j with a Replicate-style 422 on %s', async (model, input, field) => {
 		const res = await submitReplicate({ model, input });
 		expect(res.status).toBe(422);
@@ -554,6 +571,13 @@ describe('Replicate format', () => {
 			input: { prompt: 'x', input_images: ['https://example.com/a.png', `data:image/png;base64,${PNG_BASE64}`] },
 		});
 		expect(res.status).toBe(201);
+	});
+
+	it.each<[string, Json]>([
+		['black-forest-labs/flux-kontext-pro', { prompt: 'x', safety_tolerance: 6 }],
+		['black-forest-labs/flux-kontext-max', { prompt: 'x', input_image: 'https://example.com/a.png', safety_tolerance: 2 }],
+	])('%s accepts %j (the safety cap applies only with an input image)', async (model, input) => {
+		expect((await submitReplicate({ model, input })).status).toBe(201);
 	});
 
 	it('answers 404 for unknown models and predictions', async () => {

@@ -46,6 +46,20 @@ describe('BFL editing models: exact bodies', () => {
 	});
 });
 
+describe('Replicate editing models: exact inputs, images from URLs', () => {
+	test.each<[string, INodeParameters, IDataObject]>([
+		['black-forest-labs/flux-2-max', { input_images: `${URL_A}, ${URL_B}`, aspect_ratio: 'custom', width: 1536, height: 1024, safety_tolerance: 5 }, { input_images: [URL_A, URL_B], aspect_ratio: 'custom', width: 1536, height: 1024, safety_tolerance: 5 }],
+		['black-forest-labs/flux-2-dev', { input_images: URL_A, aspect_ratio: 'match_input_image', go_fast: false, output_format: 'png' }, { input_images: [URL_A], aspect_ratio: 'match_input_image', go_fast: false, output_format: 'png' }],
+		['black-forest-labs/flux-kontext-max', { input_image: URL_A, aspect_ratio: '2:1', safety_tolerance: 2 }, { input_image: URL_A, aspect_ratio: '2:1', safety_tolerance: 2 }],
+		['black-forest-labs/flux-kontext-pro', { input_image: URL_B, prompt_upsampling: true }, { input_image: URL_B, prompt_upsampling: true }],
+		// Without an input image Kontext takes the full 0-6.
+		['black-forest-labs/flux-kontext-max', { safety_tolerance: 6 }, { safety_tolerance: 6 }],
+	])('%s %j', async (model, fields, input) => {
+		await fluxRunOk(sim, predict(model, fields));
+		expect(bodiesSent(sim, modelCreateRoute(model))).toStrictEqual([{ input: { prompt: 'edit it', ...input } }]);
+	});
+});
+
 describe('images from binary properties', () => {
 	test('fill: image and mask from binaries, as base64', async () => {
 		await fluxRunOk(sim, generate('flux-pro-1.0-fill', { imageBinaryProperty: 'data', maskBinaryProperty: 'mask' }), { items: [picture] });
@@ -74,6 +88,16 @@ describe('images from binary properties', () => {
 		const item = itemWith({ data: { bytes: png, mimeType: 'image/png' }, notes: { bytes: Buffer.from('text'), mimeType: 'text/plain' }, data_1: { bytes: jpeg, mimeType: 'image/jpeg' } });
 		await fluxRunOk(sim, generate('flux-kontext-pro', { input_imageBinaryProperty: '*' }), { items: [item] });
 		expect(bodiesSent(sim, '/flux/v1/flux-kontext-pro')).toStrictEqual([{ prompt: 'edit it', input_image: b64(png), input_image_2: b64(jpeg) }]);
+	});
+
+	test('* judges by bytes: an image declared application/octet-stream is taken, a text declared image/png is not', async () => {
+		const item = itemWith({
+			upload: { bytes: jpeg, mimeType: 'application/octet-stream' },
+			notes: { bytes: Buffer.from('not a picture'), mimeType: 'image/png' },
+			data: { bytes: png, mimeType: 'image/png' },
+		});
+		await fluxRunOk(sim, generate('flux-kontext-pro', { input_imageBinaryProperty: '*' }), { items: [item] });
+		expect(bodiesSent(sim, '/flux/v1/flux-kontext-pro')).toStrictEqual([{ prompt: 'edit it', input_image: b64(jpeg), input_image_2: b64(png) }]);
 	});
 
 	test('Replicate FLUX.2: binaries become input_images as data URIs, typed by their bytes', async () => {
@@ -113,18 +137,27 @@ describe('refused before any request', () => {
 		expect(submitsSent(sim)).toEqual([]);
 	});
 
-	test('an image over 20 MB', async () => {
-		const big = itemWith({ data: { bytes: Buffer.concat([png, Buffer.alloc(20 * 1024 * 1024)]), mimeType: 'image/png' } });
+	test('an image one byte over 20 MB: the message shows the bytes', async () => {
+		const big = itemWith({ data: { bytes: Buffer.concat([png, Buffer.alloc(20 * 1024 * 1024 + 1 - png.length)]), mimeType: 'image/png' } });
 		const run = await fluxRun(sim, generate('flux-pro-1.0-fill', { imageBinaryProperty: 'data' }), { items: [big] });
-		expect(run.error?.message).toMatch(/Image \(Binary Property\): binary property "data" is 20.0 MB, over the API's limit of 20.0 MB per image/);
+		expect(run.error?.message).toMatch(/Image \(Binary Property\): binary property "data" is 20971521 bytes, over the API's limit of 20971520 bytes \(20 MB\) per image/);
+		expect(submitsSent(sim)).toEqual([]);
+	});
+
+	test('Replicate Kontext with an input image from a binary: safety_tolerance above 2 is refused', async () => {
+		const run = await fluxRun(sim, predict('black-forest-labs/flux-kontext-pro', { input_imageBinaryProperty: 'data', safety_tolerance: 4 }), { items: [picture] });
+		expect(run.error?.message).toMatch(/Safety Tolerance \(safety_tolerance\) must be at most 2 with Input Image \(input_image\) set \(got 4\) for black-forest-labs\/flux-kontext-pro/);
 		expect(submitsSent(sim)).toEqual([]);
 	});
 });
 
 describe('typed model IDs get their family fields', () => {
-	test('"By ID" flux-2-klein is checked as FLUX.2 and its list mapped', async () => {
-		const run = await fluxRun(sim, { ...generate('flux-2-klein', { input_image: `${URL_A}\n${URL_B}` }), model: { __rl: true, mode: 'id', value: 'flux-2-klein' } });
+	test.each(['flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b'])('"By ID" %s: FLUX.2 [klein], its four references mapped', async (model) => {
+		const four = [URL_A, URL_B, URL_A, URL_B];
+		const run = await fluxRun(sim, { ...generate(model, { input_image: four.join('\n'), width: 1040 }), model: { __rl: true, mode: 'id', value: model } });
 		expect(run.status).toBe('success');
-		expect(bodiesSent(sim, '/flux/v1/flux-2-klein')).toStrictEqual([{ prompt: 'edit it', input_image: URL_A, input_image_2: URL_B }]);
+		expect(bodiesSent(sim, `/flux/v1/${model}`)).toStrictEqual([
+			{ prompt: 'edit it', input_image: URL_A, input_image_2: URL_B, input_image_3: URL_A, input_image_4: URL_B, width: 1040 },
+		]);
 	});
 });

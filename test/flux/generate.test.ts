@@ -209,10 +209,10 @@ const cases: ModelCase[] = [
 		// A typed model ID: every field is offered; the ones set are sent as given.
 		model: 'custom',
 		customModel: 'flux-2-klein',
-		fields: { width: 640, height: 480, seed: 99, output_format: 'webp' },
-		body: { width: 640, height: 480, seed: 99, output_format: 'webp' },
-		mimeType: 'image/webp',
-		ext: 'webp',
+		fields: { width: 640, height: 480, seed: 99, output_format: 'png' },
+		body: { width: 640, height: 480, seed: 99, output_format: 'png' },
+		mimeType: 'image/png',
+		ext: 'png',
 	},
 ];
 

@@ -33,13 +33,13 @@ describe('the list: the catalogue, then the Flux models CometAPI lists that it d
 		const results = await search('bfl');
 		expect(results.slice(0, catalogueIds('bfl').length)).toEqual(catalogueEntries('bfl'));
 		expect(results.find((item) => item.value === 'flux-pro-1.0-fill')?.name).toBe('FLUX.1 Fill [pro] (inpaint with a mask)');
-		expect(results.slice(catalogueIds('bfl').length)).toEqual([
-			{
-				name: 'flux-2-klein (not yet described)',
-				value: 'flux-2-klein',
-				description: 'Listed by CometAPI; offered with the fields of FLUX.2 [pro]',
-			},
-		]);
+		expect(results.slice(catalogueIds('bfl').length)).toEqual(
+			['flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b'].map((id) => ({
+				name: `${id} (not yet described)`,
+				value: id,
+				description: 'Listed by CometAPI; offered with the fields of FLUX.2 [klein]',
+			})),
+		);
 		expect(values(results)).not.toContain('gpt-4o');
 		expect(values(results).some((id) => String(id).includes('/'))).toBe(false);
 	});
@@ -72,8 +72,8 @@ describe('the list: the catalogue, then the Flux models CometAPI lists that it d
 describe('search filters by name or ID, case-insensitive', () => {
 	test('BFL: "fill" by name, "FLUX-2" by ID, "klein" finds a listed model', async () => {
 		expect(values(await search('bfl', 'Fill'))).toEqual(['flux-pro-1.0-fill']);
-		expect(values(await search('bfl', 'FLUX-2'))).toEqual(['flux-2-pro', 'flux-2-max', 'flux-2-flex', 'flux-2-klein']);
-		expect(values(await search('bfl', '  klein '))).toEqual(['flux-2-klein']);
+		expect(values(await search('bfl', 'FLUX-2'))).toEqual(['flux-2-pro', 'flux-2-max', 'flux-2-flex', 'flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b']);
+		expect(values(await search('bfl', '  klein '))).toEqual(['flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b']);
 		expect(await search('bfl', 'midjourney')).toEqual([]);
 	});
 
@@ -154,6 +154,23 @@ describe('what the editor offers for a model picked from the list (n8n\'s own di
 		const refs = shown({ __rl: true, mode: 'list', value: model }).filter((option) => option.name.startsWith('input_image'));
 		expect(refs.map((option) => option.name).sort()).toEqual(['input_image', 'input_imageBinaryProperty']);
 		expect(refs.find((option) => option.name === 'input_image')?.description).toMatch(new RegExp(`Allowed: up to ${max} images`));
+	});
+
+	test.each(['flux-2-klein-4b', 'flux-2-klein-9b'])('%s ("By ID"): FLUX.2 [klein], Input Image up to 4 images', (model) => {
+		const input = shown({ __rl: true, mode: 'id', value: model }).filter((option) => option.name === 'input_image');
+		expect(input).toHaveLength(1);
+		expect(input[0].description).toMatch(/Allowed: up to 4 images/);
+	});
+
+	test('FLUX.2 [pro]: width and height up to 2048 in the editor (4 MP checked as a product), output jpeg or png', () => {
+		const offered = shown({ __rl: true, mode: 'list', value: 'flux-2-pro' });
+		for (const side of ['width', 'height']) {
+			const option = offered.find((o) => o.name === side)!;
+			expect(option.typeOptions).toMatchObject({ minValue: 64, maxValue: 2048 });
+			expect(option.description).toMatch(/at most 4 MP/);
+		}
+		const format = offered.find((o) => o.name === 'output_format')!;
+		expect((format.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['jpeg', 'png']);
 	});
 
 	test('a listed model not described yet (flux-2-klein, "By ID") gets FLUX.2\'s fields, each once', () => {

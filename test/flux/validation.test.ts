@@ -49,6 +49,10 @@ interface Case {
 	by?: 'node' | 'required';
 }
 
+const refs = (count: number) => Array.from({ length: count }, (_, i) => `https://example.com/${i}.png`).join('\n');
+/** A PNG whose bytes are one over BFL's 20 MB limit, as base64. */
+const overLimitBase64 = Buffer.concat([gradientPng(1, 1, 1), Buffer.alloc(20 * 1024 * 1024 + 1 - gradientPng(1, 1, 1).length)]).toString('base64');
+
 const range = (low: string, high: string) => new RegExp(`${low.replace(/\./g, '\\.')}\\s*-\\s*${high.replace(/\./g, '\\.')}`);
 
 // Rows: [title, case]. Each names the field and the allowed range or values.
@@ -96,7 +100,25 @@ const cases: Array<[string, Case]> = [
 	// FLUX.2: multiples of 16, 256-2048
 	['flux-2-pro width 1000 (not a multiple of 16)', { parameters: bfl('flux-2-pro', { width: 1000 }), message: [/Width \(width\)/, /multiple of 16/, /4 MP/] }],
 	['flux-2-pro 2048 x 2064 (over 4 MP in all)', { parameters: bfl('flux-2-pro', { width: 2048, height: 2064 }), message: [/Width x Height \(width, height\)/, /at most 4 MP \(4194304 pixels\) in all/, /2048 x 2064/] }],
-	['flux-2-max height 48 (below 64)', { parameters: bfl('flux-2-max', { height: 48 }), message: [/Height \(height\)/, range('64', '65536')] }],
+	['flux-2-max height 48 (below 64)', { parameters: bfl('flux-2-max', { height: 48 }), message: [/Height \(height\)/, /at least 64/, /4 MP/] }],
+	['flux-2-pro output_format webp (BFL: jpeg or png)', { parameters: bfl('flux-2-pro', { output_format: 'webp' }), message: [/Output Format \(output_format\)/, /jpeg, png/] }],
+	// FLUX.2 [klein] typed by ID: its own family, 4 references
+	['"By ID" flux-2-klein-4b 5 references', { parameters: bfl('flux-2-klein-4b', { input_image: refs(5) }), message: [/Input Image \(input_image\)/, /at most 4 images \(got 5\) for flux-2-klein-4b/] }],
+	['"By ID" flux-2-klein-9b width 1000', { parameters: bfl('flux-2-klein-9b', { width: 1000 }), message: [/Width \(width\)/, /multiple of 16/] }],
+	// Canny and depth need a control image or a preprocessed one
+	...(['flux-pro-1.0-canny', 'flux-pro-1.0-depth'] as const).map((model): [string, Case] => [
+		`${model} with neither image`,
+		{ parameters: bfl(model, { guidance: 20 }), message: [/Control Image or Preprocessed Image \(control_image or preprocessed_image\) is required: set one of them/, new RegExp(`for ${model}`)] },
+	]),
+	// Replicate Kontext: safety_tolerance at most 2 once an input image is given
+	...(['flux-kontext-pro', 'flux-kontext-max'] as const).map((model): [string, Case] => [
+		`replicate ${model} safety_tolerance 3 with an input image`,
+		{ parameters: replicate(model, { input_image: 'https://example.com/a.png', safety_tolerance: 3 }), message: [/Safety Tolerance \(safety_tolerance\)/, /at most 2 with Input Image \(input_image\) set \(got 3\)/] },
+	]),
+	['replicate flux-2-dev aspect_ratio custom (it takes no width/height)', { parameters: replicate('flux-2-dev', { aspect_ratio: 'custom' }), message: [/Aspect Ratio \(aspect_ratio\)/, /match_input_image/] }],
+	// Images typed as base64 or a data URI count by their decoded bytes
+	['flux-2-pro data URI over 20 MB', { parameters: bfl('flux-2-pro', { input_image: `data:image/png;base64,${overLimitBase64}` }), message: [/Input Image \(input_image\)/, /20971521 bytes/, /limit of 20971520 bytes \(20 MB\)/] }],
+	['fill raw base64 image over 20 MB', { parameters: bfl('flux-pro-1.0-fill', { image: overLimitBase64 }), message: [/Image \(image\)/, /20971521 bytes/, /limit of 20971520 bytes/] }],
 	['flux-2-pro 9 references', { parameters: bfl('flux-2-pro', { input_image: Array.from({ length: 9 }, (_, i) => `https://example.com/${i}.png`).join('\n') }), message: [/Input Image \(input_image\)/, /at most 8 images \(got 9\)/] }],
 	['kontext-pro 5 references', { parameters: bfl('flux-kontext-pro', { input_image: Array.from({ length: 5 }, (_, i) => `https://example.com/${i}.png`).join(', ') }), message: [/at most 4 images \(got 5\)/] }],
 	['fill without an image', { parameters: bfl('flux-pro-1.0-fill', { mask: 'https://example.com/m.png' }), message: [/Image \(image\) is required for flux-pro-1.0-fill/] }],

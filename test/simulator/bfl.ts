@@ -29,6 +29,8 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 	if (model.maxPixels && pixels > model.maxPixels) {
 		problems.push({ field: 'width', kind: 'value_error', message: `Width x height must be at most ${model.maxPixels} pixels`, input: pixels });
 	}
+	const crossProblem = model.check?.(body);
+	if (crossProblem) problems.push({ ...crossProblem, kind: 'value_error' });
 	if (problems.length > 0) return validationError(problems);
 
 	const markers = readMarkers(body.prompt);

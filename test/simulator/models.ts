@@ -19,8 +19,12 @@ export type FieldTable = Record<string, FieldSpec>;
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
+/** A rule over several fields; the problem it finds, or undefined. */
+export type CrossCheck = (body: Record<string, unknown>) => { field: string; message: string; input?: unknown } | undefined;
+
 export interface BflModel {
 	fields: FieldTable;
+	check?: CrossCheck;
 	/** width x height cap (FLUX.2: 4 MP). */
 	maxPixels?: number;
 	defaultOutputFormat: ImageFormat;
@@ -75,16 +79,25 @@ const fillOrExpand: FieldTable = {
 	guidance: { type: 'number', min: 1.5, max: 100 },
 };
 
-// BFL's FLUX.2: sides multiples of 16, at least 64; width x height at most 4 MP; safety 0-5.
+// BFL's FLUX.2: sides multiples of 16, at least 64; width x height at most 4 MP; safety 0-5;
+// jpeg or png. [klein] takes 4 references, the others 8.
 const flux2Side: FieldSpec = { type: 'integer', min: 64, multipleOf: 16 };
+const flux2References = (count: number): FieldTable => ({
+	input_image: image,
+	...Object.fromEntries(Array.from({ length: count - 1 }, (_, i) => [`input_image_${i + 2}`, image])),
+});
 const flux2: FieldTable = {
 	...bflCommon,
 	prompt,
 	safety_tolerance: { type: 'integer', min: 0, max: 5 },
-	input_image: image,
-	...Object.fromEntries([2, 3, 4, 5, 6, 7, 8].map((n) => [`input_image_${n}`, image])),
+	output_format: { type: 'enum', values: ['jpeg', 'png'] },
+	...flux2References(8),
 	width: flux2Side,
 	height: flux2Side,
+};
+const klein: FieldTable = {
+	...Object.fromEntries(Object.entries(flux2).filter(([field]) => !field.startsWith('input_image'))),
+	...flux2References(4),
 };
 const FLUX2_MAX_PIXELS = 2048 * 2048;
 
@@ -96,6 +109,10 @@ const control: FieldTable = {
 	steps: { type: 'integer', min: 15, max: 50 },
 	guidance: { type: 'number', min: 1, max: 100 },
 };
+const needsControl: CrossCheck = (body) =>
+	body.control_image === undefined && body.preprocessed_image === undefined
+		? { field: 'control_image', message: 'Either control_image or preprocessed_image must be provided' }
+		: undefined;
 
 export const BFL_MODELS: Record<string, BflModel> = {
 	'flux-pro-1.1': { fields: proOneOne, defaultOutputFormat: 'jpeg' },
@@ -145,9 +162,10 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			canny_low_threshold: { type: 'integer', min: 0, max: 500 },
 			canny_high_threshold: { type: 'integer', min: 0, max: 500 },
 		},
+		check: needsControl,
 		defaultOutputFormat: 'jpeg',
 	},
-	'flux-pro-1.0-depth': { fields: control, defaultOutputFormat: 'jpeg' },
+	'flux-pro-1.0-depth': { fields: control, check: needsControl, defaultOutputFormat: 'jpeg' },
 	'flux-2-pro': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 	'flux-2-max': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 	'flux-2-flex': {
@@ -155,13 +173,16 @@ export const BFL_MODELS: Record<string, BflModel> = {
 		defaultOutputFormat: 'jpeg',
 		maxPixels: FLUX2_MAX_PIXELS,
 	},
-	'flux-2-klein': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-2-klein': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-2-klein-4b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-2-klein-9b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 };
 
 export type ReplicateFormat = 'webp' | 'jpg' | 'png';
 
 export interface ReplicateModel {
 	fields: FieldTable;
+	check?: CrossCheck;
 	/** Array of URLs (flux-schnell, flux-dev) or a single URL string (the pro models). */
 	output: 'array' | 'single';
 	defaultOutputFormat: ReplicateFormat;
@@ -267,10 +288,11 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 };
 
 // FLUX.2 and Kontext on Replicate, with the inputs CometAPI's own code sends.
+const flux2Ratios = ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'match_input_image'];
 const replicateFlux2: FieldTable = {
 	prompt,
 	input_images: { type: 'list', maxItems: 8, of: 'image' },
-	aspect_ratio: { type: 'enum', values: ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'custom', 'match_input_image'] },
+	aspect_ratio: { type: 'enum', values: [...flux2Ratios, 'custom'] },
 	resolution: { type: 'enum', values: ['match_input_image', '0.5 MP', '1 MP', '2 MP', '4 MP'] },
 	width: { type: 'integer', min: 256, max: 2048 },
 	height: { type: 'integer', min: 256, max: 2048 },
@@ -288,6 +310,11 @@ const replicateKontext: FieldTable = {
 	safety_tolerance: { type: 'integer', min: 0, max: 6 },
 	output_format: { type: 'enum', values: ['jpg', 'png'] },
 };
+// Replicate's Kontext: with an input image, safety_tolerance 2 at most.
+const kontextSafety: CrossCheck = (input) =>
+	input.input_image !== undefined && typeof input.safety_tolerance === 'number' && input.safety_tolerance > 2
+		? { field: 'safety_tolerance', message: 'safety_tolerance must be less than or equal to 2 when input_image is provided', input: input.safety_tolerance }
+		: undefined;
 Object.assign(REPLICATE_MODELS, {
 	'black-forest-labs/flux-2-pro': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
 	'black-forest-labs/flux-2-max': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
@@ -300,7 +327,7 @@ Object.assign(REPLICATE_MODELS, {
 		fields: {
 			prompt,
 			input_images: { type: 'list', maxItems: 4, of: 'image' },
-			aspect_ratio: replicateFlux2.aspect_ratio,
+			aspect_ratio: { type: 'enum', values: flux2Ratios },
 			go_fast: bool,
 			seed,
 			disable_safety_checker: bool,
@@ -310,8 +337,8 @@ Object.assign(REPLICATE_MODELS, {
 		output: 'single',
 		defaultOutputFormat: 'webp',
 	},
-	'black-forest-labs/flux-kontext-pro': { fields: replicateKontext, output: 'single', defaultOutputFormat: 'png' },
-	'black-forest-labs/flux-kontext-max': { fields: replicateKontext, output: 'single', defaultOutputFormat: 'png' },
+	'black-forest-labs/flux-kontext-pro': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png' },
+	'black-forest-labs/flux-kontext-max': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png' },
 } satisfies Record<string, ReplicateModel>);
 
 /** Ids listed by GET /v1/models, besides the flux ones. */

@@ -28,6 +28,8 @@ export async function submitReplicate(
 	const input = req.body.input;
 	if (!isPlainObject(input)) return validationFailed('- (root): input is required');
 	const { problems, ignored } = checkFields(model.fields, input);
+	const crossProblem = model.check?.(input);
+	if (crossProblem) problems.push({ ...crossProblem, kind: 'value_error' });
 	if (problems.length > 0) return validationFailed(problems.map(describe).join(''));
 
 	const markers = readMarkers(input.prompt);

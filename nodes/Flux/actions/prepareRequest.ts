@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
 import { catalogues, fieldInfo, findModel, modelIdShape, type ApiFormatName, type FieldSpec } from '../catalogue';
-import { encodeImage, imageListFields, MAX_INPUT_IMAGE_BYTES, sniffImageType, splitImageList } from '../catalogue/imageInputs';
+import { encodeImage, imageListFields, oversizeProblem, sniffImageType, splitImageList } from '../catalogue/imageInputs';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 import { invalid } from '../api/errors';
@@ -57,7 +57,7 @@ async function checkedListedFields(
 	const specs: Record<string, FieldSpec> = model?.fields ?? looseImageSpecs(format);
 	const imageFields = Object.keys(specs).filter((field) => ['image', 'imageList'].includes(specs[field].kind));
 	const withImages = await withBinaryImages(context, format, imageFields, specs, fields);
-	const { fields: checked, problem } = validateFields(withImages, model?.fields, setInExtra);
+	const { fields: checked, problem } = validateFields(withImages, model, setInExtra);
 	if (problem) {
 		const name = problem.displayName ?? fieldInfo[problem.field]?.displayName ?? problem.field;
 		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
@@ -102,7 +102,7 @@ async function withBinaryImages(
 		if (result[field] !== undefined) {
 			throw invalid(context, `${info.displayName}: set either the URL or the binary property, not both`);
 		}
-		const names = list ? binaryNames(context, property) : [property.trim()];
+		const names = list ? await binaryNames(context, property) : [property.trim()];
 		const images = [];
 		for (const name of names) images.push(await binaryAsText(context, format, name, label));
 		result[field] = list ? images : images[0];
@@ -110,12 +110,18 @@ async function withBinaryImages(
 	return result;
 }
 
-/** The binary property names a list names: "data, data_1", or * for every image of the item in order. */
-function binaryNames(context: IExecuteSingleFunctions, property: string): string[] {
+/**
+ * The binary property names a list names: "data, data_1", or * for every image of the item in
+ * order, judged by its bytes (a download often declares application/octet-stream).
+ */
+async function binaryNames(context: IExecuteSingleFunctions, property: string): Promise<string[]> {
 	const names = property.split(',').map((name) => name.trim()).filter(Boolean);
 	if (names.length !== 1 || names[0] !== '*') return names;
-	const binaries = context.getInputData().binary ?? {};
-	return Object.keys(binaries).filter((name) => binaries[name].mimeType?.startsWith('image/') || binaries[name].fileType === 'image');
+	const images = [];
+	for (const name of Object.keys(context.getInputData().binary ?? {})) {
+		if (sniffImageType(await context.helpers.getBinaryDataBuffer(name))) images.push(name);
+	}
+	return images;
 }
 
 /** A binary property's file in the format's encoding, once its bytes show an image within BFL's size limit. */
@@ -138,10 +144,8 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 			`Its file ${binary.fileName ?? ''} is declared as ${binary.mimeType || 'no type'}; the file's bytes decide.`,
 		);
 	}
-	if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
-		const mb = (size: number) => `${(size / 2 ** 20).toFixed(1)} MB`;
-		throw invalid(context, `${label}: binary property "${property}" is ${mb(bytes.length)}, over the API's limit of ${mb(MAX_INPUT_IMAGE_BYTES)} per image`);
-	}
+	const tooBig = oversizeProblem(bytes.length);
+	if (tooBig) throw invalid(context, `${label}: binary property "${property}" ${tooBig}`);
 	return encodeImage(format, bytes, mimeType);
 }
 

@@ -1,4 +1,4 @@
-import type { FieldSpec, ModelSpec } from './fieldSpec';
+import type { FieldRule, FieldSpec, ModelSpec } from './fieldSpec';
 
 const size = (min: number, max: number, multipleOf: number, byDefault: number): FieldSpec => ({
 	kind: 'integer',
@@ -9,7 +9,7 @@ const size = (min: number, max: number, multipleOf: number, byDefault: number): 
 });
 const seed: FieldSpec = { kind: 'integer', min: 0, max: 4294967295 };
 const safetyTolerance: FieldSpec = { kind: 'integer', min: 0, max: 6, default: 2 };
-const jpegOrPng = (byDefault: string): FieldSpec => ({
+const jpegPngOrWebp = (byDefault: string): FieldSpec => ({
 	kind: 'choice',
 	values: ['jpeg', 'png', 'webp'],
 	default: byDefault,
@@ -27,7 +27,7 @@ const flux1Sized: Record<string, FieldSpec> = {
 	prompt_upsampling: { kind: 'boolean', default: false },
 	seed,
 	safety_tolerance: safetyTolerance,
-	output_format: jpegOrPng('jpeg'),
+	output_format: jpegPngOrWebp('jpeg'),
 	...webhook,
 };
 
@@ -38,21 +38,25 @@ const kontext: Record<string, FieldSpec> = {
 	prompt_upsampling: { kind: 'boolean', default: false },
 	seed,
 	safety_tolerance: safetyTolerance,
-	output_format: jpegOrPng('png'),
+	output_format: jpegPngOrWebp('png'),
 	...webhook,
 };
 
 // FLUX.2 sizes: multiples of 16, at least 64, at most 4 MP in all (so a side alone tops out at 4 MP / 64).
+// BFL names no largest side; the editor stops at 2048, the side of BFL's largest example
+// (2048 x 2048, "up to 4MP", https://docs.bfl.ai/flux_2/flux2_overview); expressions may go past it.
 const FLUX2_MAX_PIXELS = 2048 * 2048;
 const flux2Side = (times: string): FieldSpec => ({
 	kind: 'integer',
 	min: 64,
 	max: FLUX2_MAX_PIXELS / 64,
+	editorMax: 2048,
 	multipleOf: 16,
 	default: 1024,
 	area: { times, maxPixels: FLUX2_MAX_PIXELS },
 });
-// FLUX.2 [pro]/[max]/[flex]: input_image plus input_image_2 ... input_image_8.
+// FLUX.2 [pro]/[max]/[flex]: input_image plus input_image_2 ... input_image_8; output jpeg or png
+// (BFL's FLUX.2 endpoints, e.g. https://docs.bfl.ai/api-reference/models/generate-or-edit-an-image-with-flux2-[pro]).
 const flux2: Record<string, FieldSpec> = {
 	input_image: { kind: 'imageList', max: 8 },
 	width: flux2Side('height'),
@@ -60,7 +64,7 @@ const flux2: Record<string, FieldSpec> = {
 	prompt_upsampling: { kind: 'boolean' },
 	seed,
 	safety_tolerance: { ...safetyTolerance, max: 5 },
-	output_format: jpegOrPng('jpeg'),
+	output_format: { kind: 'choice', values: ['jpeg', 'png'], default: 'jpeg' },
 	...webhook,
 };
 
@@ -71,7 +75,7 @@ const tools = (guidance: FieldSpec): Record<string, FieldSpec> => ({
 	prompt_upsampling: { kind: 'boolean', default: false },
 	seed,
 	safety_tolerance: safetyTolerance,
-	output_format: jpegOrPng('jpeg'),
+	output_format: jpegPngOrWebp('jpeg'),
 	...webhook,
 });
 const control = (guidance: FieldSpec): Record<string, FieldSpec> => ({
@@ -79,6 +83,8 @@ const control = (guidance: FieldSpec): Record<string, FieldSpec> => ({
 	preprocessed_image: { kind: 'image' },
 	...tools(guidance),
 });
+// Canny and depth follow a control image, or an edge/depth map made already: one of the two.
+const controlRules: FieldRule[] = [{ kind: 'oneOfRequired', fields: ['control_image', 'preprocessed_image'] }];
 const expandSide: FieldSpec = { kind: 'integer', min: 0, max: 2048, default: 0 };
 
 /**
@@ -100,7 +106,7 @@ export const bflModels: ModelSpec[] = [
 			prompt_upsampling: { kind: 'boolean', default: false },
 			seed,
 			safety_tolerance: safetyTolerance,
-			output_format: jpegOrPng('jpeg'),
+			output_format: jpegPngOrWebp('jpeg'),
 			...webhook,
 		},
 	},
@@ -152,11 +158,13 @@ export const bflModels: ModelSpec[] = [
 			canny_low_threshold: { kind: 'integer', min: 0, max: 500, default: 50 },
 			canny_high_threshold: { kind: 'integer', min: 0, max: 500, default: 200 },
 		},
+		rules: controlRules,
 	},
 	{
 		id: 'flux-pro-1.0-depth',
 		name: 'FLUX.1 Depth [pro] (follow the depth of an image)',
 		fields: control({ kind: 'number', min: 1, max: 100, default: 15 }),
+		rules: controlRules,
 	},
 	{
 		id: 'flux-2-flex',
@@ -169,6 +177,16 @@ export const bflModels: ModelSpec[] = [
 	},
 ];
 
+/**
+ * Families BFL serves that CometAPI does not list: reached only through a typed ID, never listed.
+ * FLUX.2 [klein] (flux-2-klein-4b, flux-2-klein-9b) takes up to 4 references, input_image ...
+ * input_image_4 (https://docs.bfl.ai/api-reference/models/generate-or-edit-an-image-with-flux2-[klein]-4b),
+ * and otherwise FLUX.2's rules.
+ */
+export const bflUnlistedModels: ModelSpec[] = [
+	{ id: 'flux-2-klein', name: 'FLUX.2 [klein]', fields: { ...flux2, input_image: { kind: 'imageList', max: 4 } } },
+];
+
 /** For a model ID typed by hand: the catalogue model of the same family, or undefined. */
 export const bflFamilies: Array<{ pattern: RegExp; like: string }> = [
 	{ pattern: /fill/, like: 'flux-pro-1.0-fill' },
@@ -176,6 +194,7 @@ export const bflFamilies: Array<{ pattern: RegExp; like: string }> = [
 	{ pattern: /canny/, like: 'flux-pro-1.0-canny' },
 	{ pattern: /depth/, like: 'flux-pro-1.0-depth' },
 	{ pattern: /^flux-2-flex/, like: 'flux-2-flex' },
+	{ pattern: /^flux-2-klein/, like: 'flux-2-klein' },
 	{ pattern: /^flux-2-/, like: 'flux-2-pro' },
 	{ pattern: /kontext/, like: 'flux-kontext-pro' },
 	{ pattern: /ultra/, like: 'flux-pro-1.1-ultra' },

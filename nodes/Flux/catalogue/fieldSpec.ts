@@ -1,6 +1,15 @@
 /** What a model accepts for one API field: the single source for the UI and for validation. */
 export type FieldSpec =
-	| { kind: 'integer'; min: number; max: number; multipleOf?: number; default?: number; area?: AreaLimit }
+	| {
+			kind: 'integer';
+			min: number;
+			max: number;
+			multipleOf?: number;
+			default?: number;
+			area?: AreaLimit;
+			/** The editor's bound when `max` is only what the area allows (FLUX.2: 4 MP / 64). */
+			editorMax?: number;
+	  }
 	| { kind: 'number'; min: number; max: number; default?: number }
 	| { kind: 'boolean'; default?: boolean }
 	| { kind: 'choice'; values: string[]; default?: string }
@@ -9,7 +18,7 @@ export type FieldSpec =
 	| { kind: 'string'; format?: 'url' }
 	/** An image given as a URL, or taken from a binary property of the input item. */
 	| { kind: 'image'; required?: boolean }
-	/** Up to `max` images, each a URL or a binary property of the input item (see imageLists.ts). */
+	/** Up to `max` images, each a URL or a binary property of the input item (see imageInputs.ts). */
 	| { kind: 'imageList'; max: number };
 
 /** A side whose product with another side is capped (FLUX.2: width x height at most 4 MP). */
@@ -17,6 +26,13 @@ export interface AreaLimit {
 	times: string;
 	maxPixels: number;
 }
+
+/** A rule over several fields of one model, checked before any request. */
+export type FieldRule =
+	/** At least one of these fields must be set (canny, depth: a control image or a preprocessed one). */
+	| { kind: 'oneOfRequired'; fields: string[] }
+	/** While `when` is set, `field` may be at most `max` (Replicate's Kontext: safety 2 with an input image). */
+	| { kind: 'capWhenSet'; field: string; max: number; when: string };
 
 export interface FieldInfo {
 	displayName: string;
@@ -27,14 +43,16 @@ export interface ModelSpec {
 	id: string;
 	name: string;
 	fields: Record<string, FieldSpec>;
+	rules?: FieldRule[];
 }
 
 export function describeRange(spec: FieldSpec): string {
 	switch (spec.kind) {
 		case 'integer': {
 			const step = spec.multipleOf ? `, a multiple of ${spec.multipleOf}` : '';
-			const area = spec.area ? `; width x height at most ${describeArea(spec.area)}` : '';
-			return `${spec.min}-${spec.max}${step}${area}`;
+			// With an area cap the side's own max says little: the product is the limit.
+			if (spec.area) return `at least ${spec.min}${step}; width x height at most ${describeArea(spec.area)}`;
+			return `${spec.min}-${spec.max}${step}`;
 		}
 		case 'number':
 			return `${spec.min}-${spec.max}`;

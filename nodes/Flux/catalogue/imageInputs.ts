@@ -9,6 +9,20 @@ import type { ApiFormatName } from './index';
  */
 export const MAX_INPUT_IMAGE_BYTES = 20 * 1024 * 1024;
 
+/** Why an image of this many bytes is refused, or undefined. In bytes: rounded, 20.0 MB is "over" 20.0 MB. */
+export function oversizeProblem(bytes: number): string | undefined {
+	if (bytes <= MAX_INPUT_IMAGE_BYTES) return undefined;
+	return `is ${bytes} bytes, over the API's limit of ${MAX_INPUT_IMAGE_BYTES} bytes (${MAX_INPUT_IMAGE_BYTES / 2 ** 20} MB) per image`;
+}
+
+/** The decoded size of an image typed as base64 or a data URI, counted without decoding; undefined for a URL. */
+export function typedImageBytes(value: string): number | undefined {
+	if (/^https?:\/\//i.test(value)) return undefined;
+	const base64 = value.replace(/^data:[^,]*;base64,/i, '').replace(/\s+/g, '');
+	const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+	return Math.floor((base64.length * 3) / 4) - padding;
+}
+
 const magicNumbers: Array<{ mimeType: string; magic: Array<number | null> }> = [
 	{ mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
 	{ mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },

@@ -3,7 +3,7 @@ import type { DisplayCondition, INodeProperties, INodePropertyOptions } from 'n8
 import type { FieldSpec } from './fieldSpec';
 import { describeSpec } from './fieldSpec';
 import { fieldInfo } from './fieldInfo';
-import { catalogues, fieldsOf, type ApiFormatName } from './index';
+import { catalogues, describedModels, fieldsOf, type ApiFormatName } from './index';
 
 export const CUSTOM_MODEL = 'custom';
 
@@ -42,7 +42,7 @@ export function modelOptions(format: ApiFormatName): INodePropertyOptions[] {
  * in its description; a typed model ID sees every field.
  */
 export function modelFieldsCollection(format: ApiFormatName, operation: string): INodeProperties {
-	const { models } = catalogues[format];
+	const models = describedModels(format);
 	const shownFor = modelConditions(format);
 	const options: INodeProperties[] = [];
 	for (const field of fieldsOf(format)) {
@@ -160,7 +160,7 @@ function editorType(spec: FieldSpec): Pick<INodeProperties, 'type' | 'default' |
 			return {
 				type: 'number',
 				default: spec.default ?? spec.min,
-				typeOptions: { minValue: spec.min, maxValue: spec.max, numberPrecision: 0 },
+				typeOptions: { minValue: spec.min, maxValue: spec.editorMax ?? spec.max, numberPrecision: 0 },
 			};
 		case 'number':
 			return {

@@ -1,4 +1,4 @@
-import type { FieldSpec, ModelSpec } from './fieldSpec';
+import type { FieldRule, FieldSpec, ModelSpec } from './fieldSpec';
 
 const ratios = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'];
 const seed: FieldSpec = { kind: 'integer', min: 0, max: 2147483647 };
@@ -38,12 +38,14 @@ const proSized: Record<string, FieldSpec> = {
 };
 
 // FLUX.2 on Replicate (replicate.com/black-forest-labs/flux-2-pro, -max, -flex, -dev; the inputs
-// CometAPI's own integration code sends): references as one `input_images` list.
-const flux2Ratios = ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'custom', 'match_input_image'];
+// CometAPI's own integration code sends): references as one `input_images` list. Width and height
+// apply only with aspect_ratio custom, "a multiple of 32", and "the maximum image size is
+// 2048x2048" (replicate.com/black-forest-labs/flux-2-max, its input schema).
+const flux2Ratios = ['1:1', '16:9', '3:2', '2:3', '4:5', '5:4', '9:16', '3:4', '4:3', 'match_input_image'];
 const flux2Side: FieldSpec = { kind: 'integer', min: 256, max: 2048, multipleOf: 32, default: 1024 };
 const flux2: Record<string, FieldSpec> = {
 	input_images: { kind: 'imageList', max: 8 },
-	aspect_ratio: { kind: 'choice', values: flux2Ratios, default: '1:1' },
+	aspect_ratio: { kind: 'choice', values: [...flux2Ratios, 'custom'], default: '1:1' },
 	resolution: { kind: 'choice', values: ['match_input_image', '0.5 MP', '1 MP', '2 MP', '4 MP'], default: '1 MP' },
 	width: flux2Side,
 	height: flux2Side,
@@ -53,7 +55,10 @@ const flux2: Record<string, FieldSpec> = {
 	output_quality: outputQuality,
 };
 
-// Kontext on Replicate (replicate.com/black-forest-labs/flux-kontext-pro): one `input_image`.
+// Kontext on Replicate (replicate.com/black-forest-labs/flux-kontext-pro): one `input_image`; with
+// it, Replicate caps safety_tolerance at 2 (replicate.com/black-forest-labs/flux-kontext-pro, its
+// safety_tolerance input).
+const kontextRules: FieldRule[] = [{ kind: 'capWhenSet', field: 'safety_tolerance', max: 2, when: 'input_image' }];
 const kontext: Record<string, FieldSpec> = {
 	input_image: { kind: 'image' },
 	aspect_ratio: {
@@ -122,7 +127,8 @@ export const replicateModels: ModelSpec[] = [
 		name: 'FLUX.2 [dev]',
 		fields: {
 			input_images: { kind: 'imageList', max: 4 },
-			aspect_ratio: flux2.aspect_ratio,
+			// Its inputs have no width/height, so no custom ratio either.
+			aspect_ratio: { kind: 'choice', values: flux2Ratios, default: '1:1' },
 			go_fast: { kind: 'boolean', default: true },
 			seed,
 			disable_safety_checker: { kind: 'boolean', default: false },
@@ -130,8 +136,8 @@ export const replicateModels: ModelSpec[] = [
 			output_quality: outputQuality,
 		},
 	},
-	{ id: 'black-forest-labs/flux-kontext-pro', name: 'FLUX.1 Kontext [pro] (edit with an input image)', fields: kontext },
-	{ id: 'black-forest-labs/flux-kontext-max', name: 'FLUX.1 Kontext [max] (edit with an input image)', fields: kontext },
+	{ id: 'black-forest-labs/flux-kontext-pro', name: 'FLUX.1 Kontext [pro] (edit with an input image)', fields: kontext, rules: kontextRules },
+	{ id: 'black-forest-labs/flux-kontext-max', name: 'FLUX.1 Kontext [max] (edit with an input image)', fields: kontext, rules: kontextRules },
 ];
 
 export const replicateFamilies: Array<{ pattern: RegExp; like: string }> = [

@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldSpec } from './fieldSpec';
+import type { FieldRule, FieldSpec } from './fieldSpec';
 import { describeArea, describeRange } from './fieldSpec';
+import { fieldInfo } from './fieldInfo';
+import { oversizeProblem, typedImageBytes } from './imageInputs';
 
 /** Why a value does not fit its spec, or undefined when it fits. Numeric strings from expressions are accepted. */
 export function checkValue(spec: FieldSpec, value: unknown): { problem?: string; value?: unknown } {
@@ -42,7 +44,10 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 				return { problem: 'must name at least one image' };
 			}
 			if (images.length > spec.max) return { problem: `takes at most ${spec.max} images (got ${images.length})` };
-			return { value: images.map((image: string) => image.trim()) };
+			const trimmed = images.map((image: string) => image.trim());
+			const tooBig = trimmed.map(sizeProblem).findIndex(Boolean);
+			if (tooBig >= 0) return { problem: `image ${tooBig + 1} ${sizeProblem(trimmed[tooBig])}` };
+			return { value: trimmed };
 		}
 		case 'string':
 		case 'image': {
@@ -50,9 +55,16 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 			if (spec.kind === 'string' && spec.format === 'url' && !/^https?:\/\/\S+$/i.test(value.trim())) {
 				return { problem: 'must be an http(s) URL' };
 			}
-			return { value: value.trim() };
+			const tooBig = spec.kind === 'image' ? sizeProblem(value.trim()) : undefined;
+			return tooBig ? { problem: tooBig } : { value: value.trim() };
 		}
 	}
+}
+
+/** An image typed as base64 or a data URI is held to the same size limit as a file. */
+function sizeProblem(image: string): string | undefined {
+	const bytes = typedImageBytes(image);
+	return bytes === undefined ? undefined : oversizeProblem(bytes);
 }
 
 function toNumber(value: unknown): number | undefined {
@@ -80,17 +92,18 @@ export interface FieldProblem {
  */
 export function validateFields(
 	fields: IDataObject,
-	specs: Record<string, FieldSpec> | undefined,
+	model: { fields: Record<string, FieldSpec>; rules?: FieldRule[] } | undefined,
 	setElsewhere: string[] = [],
 ): { fields: IDataObject; problem?: FieldProblem } {
-	if (!specs) return { fields };
+	if (!model) return { fields };
+	const specs = model.fields;
 	const normalised: IDataObject = {};
 	for (const [field, value] of Object.entries(fields)) {
 		const spec = specs[field];
 		if (!spec) return { fields, problem: { field, message: 'is not supported by this model' } };
 		const checked = checkValue(spec, value);
-		// An image list's problem names its count; its values (base64) say nothing.
-		const got = spec.kind === 'imageList' ? '' : ` (got ${show(value)})`;
+		// An image's problem names its count or size; its value (base64) says nothing.
+		const got = spec.kind === 'imageList' || spec.kind === 'image' ? '' : ` (got ${show(value)})`;
 		if (checked.problem) return { fields, problem: { field, message: `${checked.problem}${got}` } };
 		normalised[field] = checked.value as IDataObject[string];
 	}
@@ -98,7 +111,27 @@ export function validateFields(
 		([field, spec]) => spec.kind === 'image' && spec.required && normalised[field] === undefined && !setElsewhere.includes(field),
 	)?.[0];
 	if (missing) return { fields, problem: { field: missing, message: 'is required' } };
-	return { fields: normalised, problem: areaProblem(normalised, specs) };
+	const broken = (model.rules ?? []).map((rule) => ruleProblem(rule, normalised, setElsewhere)).find(Boolean);
+	return { fields: normalised, problem: broken ?? areaProblem(normalised, specs) };
+}
+
+function ruleProblem(rule: FieldRule, fields: IDataObject, setElsewhere: string[]): FieldProblem | undefined {
+	const isSet = (field: string) => fields[field] !== undefined || setElsewhere.includes(field);
+	const displayName = (field: string) => fieldInfo[field]?.displayName ?? field;
+	switch (rule.kind) {
+		case 'oneOfRequired':
+			if (rule.fields.some(isSet)) return undefined;
+			return {
+				field: rule.fields.join(' or '),
+				displayName: rule.fields.map(displayName).join(' or '),
+				message: 'is required: set one of them',
+			};
+		case 'capWhenSet': {
+			const value = fields[rule.field];
+			if (!isSet(rule.when) || typeof value !== 'number' || value <= rule.max) return undefined;
+			return { field: rule.field, message: `must be at most ${rule.max} with ${displayName(rule.when)} (${rule.when}) set (got ${value})` };
+		}
+	}
 }
 
 /** Width x height over the model's cap (FLUX.2: 4 MP), counting an unset side at its default. */
