@@ -41,9 +41,9 @@ export class TaskSlots {
 	private running = 0;
 	private readonly queue: Array<() => void> = [];
 	private pausedUntil = 0;
-	private wakeScheduled = false;
+	/** Timers that look at the queue again: the end of a Retry-After pause, the next probe. */
+	private readonly timers = new Map<'wake' | 'probe', AbortController>();
 	private lastProbeAt = -Infinity;
-	private probeScheduled = false;
 	/** Probes sent since the last 429 (each accepted, or it would have been a 429). */
 	private probesFound = 0;
 	private slowStart = true;
@@ -134,10 +134,8 @@ export class TaskSlots {
 			if (++this.probesFound > PROBES_BEFORE_SLOW_START) this.slowStart = true;
 			this.bound = Math.floor(this.bound) + 1;
 			this.lastProbeAt = this.now();
-		} else if (!this.probeScheduled) {
-			this.probeScheduled = true;
-			void sleep(wait).then(() => {
-				this.probeScheduled = false;
+		} else if (!this.timers.has('probe')) {
+			this.later('probe', wait, () => {
 				this.probe();
 				this.grant();
 			});
@@ -155,14 +153,23 @@ export class TaskSlots {
 			this.queue.shift()!();
 		}
 		const paused = this.pausedUntil - this.now();
-		if (this.queue.length && paused > 0 && !this.wakeScheduled) {
+		if (this.queue.length && paused > 0 && !this.timers.has('wake')) {
 			// A timer may fire a little before the clock reaches its end: grant() then schedules again.
-			this.wakeScheduled = true;
-			void sleep(paused).then(() => {
-				this.wakeScheduled = false;
-				this.grant();
-			});
+			this.later('wake', paused, () => this.grant());
 		}
+	}
+
+	/** Runs `then` after `ms`, unless nobody waits by then (a pending timer would hold the process up). */
+	private later(name: 'wake' | 'probe', ms: number, then: () => void): void {
+		const cancel = new AbortController();
+		this.timers.set(name, cancel);
+		sleep(ms, cancel.signal).then(
+			() => {
+				this.timers.delete(name);
+				then();
+			},
+			() => this.timers.delete(name),
+		);
 	}
 
 	/** Resolves once this caller holds a slot. */
@@ -175,6 +182,7 @@ export class TaskSlots {
 		await new Promise<void>((resolve, reject) => {
 			const onAbort = () => {
 				this.queue.splice(this.queue.indexOf(turn), 1);
+				if (!this.queue.length) for (const timer of this.timers.values()) timer.abort();
 				reject(signal?.reason ?? new Error('aborted'));
 			};
 			const turn = () => {
