@@ -109,14 +109,27 @@ async function waitFor(what: string, check: () => boolean, child: ChildProcess, 
 	}
 }
 
+/** A server that started but never became usable is stopped before the error goes up: no one else knows its pid. */
+async function stoppedOnFailure(stop: () => Promise<void>, becameReady: () => Promise<void>): Promise<void> {
+	try {
+		await becameReady();
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
 export async function startRedis(bin: string, dir: string): Promise<Service> {
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	const port = await freePort();
 	const logFile = join(dir, 'redis.log');
 	const child = startProcess('redis', bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { logFile });
-	await waitFor('redis-server', () => spawnSync(bin.replace(/redis-server$/, 'redis-cli'), ['-p', String(port), 'ping']).stdout?.toString().includes('PONG'), child, logFile);
-	return { name: 'redis', port, pid: child.pid!, stop: stopper(child, 'SIGTERM') };
+	const stop = stopper(child, 'SIGTERM');
+	await stoppedOnFailure(stop, () =>
+		waitFor('redis-server', () => spawnSync(bin.replace(/redis-server$/, 'redis-cli'), ['-p', String(port), 'ping'], { timeout: 5000 }).stdout?.toString().includes('PONG'), child, logFile),
+	);
+	return { name: 'redis', port, pid: child.pid!, stop };
 }
 
 /** The Postgres superuser n8n connects as (trust auth on loopback, a throwaway cluster). */
@@ -154,9 +167,12 @@ export async function startPostgres(binDir: string, dir: string): Promise<Servic
 	const logFile = join(dataDir, 'postgres.log');
 	const child = startProcess('postgres', join(binDir, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dataDir, '-c', 'fsync=off', '-c', 'max_connections=200'], { ...ids, logFile });
 	const ready = (): boolean => spawnSync(join(binDir, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
-	await waitFor('postgres', ready, child, logFile);
-	const created = spawnSync(join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, 'n8n'], { encoding: 'utf8' });
-	if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
 	// SIGINT: Postgres's fast shutdown.
-	return { name: 'postgres', port, pid: child.pid!, stop: stopper(child, 'SIGINT') };
+	const stop = stopper(child, 'SIGINT');
+	await stoppedOnFailure(stop, async () => {
+		await waitFor('postgres', ready, child, logFile);
+		const created = spawnSync(join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, 'n8n'], { encoding: 'utf8', timeout: 30_000 });
+		if (created.status !== 0) throw new Error(`createdb failed: ${created.stderr}`);
+	});
+	return { name: 'postgres', port, pid: child.pid!, stop };
 }

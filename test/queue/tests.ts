@@ -273,14 +273,14 @@ export async function workerKilledMidBatch(ctx: TestContext): Promise<TestResult
 			`execution ${id} on ${worker.name}: SIGKILL after ${secs(killedAt - t0)} with ${submittedBefore} submits made, ${activeAtKill} tasks active at the simulator`,
 			`n8n marked it "${status}" ${Number.isNaN(statusMs) ? 'never (180 s)' : `${secs(statusMs)} after the kill`}${error?.message ? `: ${String(error.message).slice(0, 160)}` : ''}`,
 			`run again on the other worker: ${rerun ? 'yes' : 'no'}; submits after the kill: ${submitsAfterKill}; items that reached an output: ${outputItems}`,
-			`the ${activeAtKill} submitted tasks ran to the end at the simulator (charged): ${finishedAtSim ? 'yes' : 'no'}; their task IDs reached no n8n output`,
+			`the ${activeAtKill} tasks active at the kill ran to the end at the simulator (charged): ${finishedAtSim ? 'yes' : 'no'}; their task IDs ${outputItems ? `reached n8n's output in ${outputItems} items` : 'reached no n8n output'}`,
 		],
 		checks: [
 			{ ok: status !== 'running', what: `n8n ended the execution (${status})` },
 			{ ok: submitsAfterKill === 0 && !rerun, what: 'nothing submitted twice after the kill' },
 		],
 		figures: {
-			killed: { status, status_s: Number.isNaN(statusMs) ? null : round(statusMs / 1000), tasks_submitted: activeAtKill, submits_after_kill: submitsAfterKill, rerun, output_items: outputItems },
+			killed: { status, status_s: Number.isNaN(statusMs) ? null : round(statusMs / 1000), submits_before_kill: submittedBefore, tasks_active_at_kill: activeAtKill, submits_after_kill: submitsAfterKill, rerun, output_items: outputItems },
 		},
 	};
 }
