@@ -25,7 +25,10 @@ export class Flux implements INodeType {
 		defaultVersion: 2,
 		subtitle:
 			'={{ {generate: "Generate", replicatePredict: "Replicate Predict", getResult: "Get Result"}[$parameter.operation] + ($parameter.operation === "getResult" ? "" : ": " + (typeof $parameter.model === "object" ? $parameter.model.value : $parameter.model === "custom" ? $parameter.customModel : $parameter.model)) }}',
-		description: 'Generate images with Black Forest Labs\' Flux models through CometAPI',
+		// n8n 2.41 hands an AI Agent's model this text, not usableAsTool's, when the tool's description is
+		// "Set Automatically" (its runtime tool type is built without the replacements).
+		description:
+			'Generate images with Black Forest Labs\' Flux models through CometAPI. As an AI Agent tool: one image per call, answered as JSON with imageUrl (give it to the user as it is), taskId, model and prompt',
 		defaults: { name: 'CometAPI Flux' },
 		// As an AI Agent's tool: one image per call, and a short answer the model can quote.
 		usableAsTool: { replacements: { description: toolDescription } },

@@ -249,7 +249,7 @@ export const tests: E2eTest[] = [
 			const offered = ((chats[0].body as any).tools ?? []).map((t: any) => t.function);
 			const fluxTool = offered.find((f: any) => /flux/i.test(f.name));
 			assert(fluxTool?.parameters?.properties?.prompt?.description?.includes('subject'), 'the model is offered the Flux tool with the $fromAI prompt and its description', offered);
-			assert(/imageUrl/.test(fluxTool?.description ?? '') && /seed/.test(fluxTool?.description ?? ''), "the model reads the node's own tool description: what comes back and what each field takes", fluxTool?.description);
+			assert(/imageUrl/.test(fluxTool?.description ?? '') && /seed/.test(fluxTool?.description ?? ''), "the model reads demo 6's tool description: what comes back and what each field takes", fluxTool?.description);
 			const runs = ex.data.resultData.runData['CometAPI Flux'];
 			assert(runs?.length === 1, 'the agent ran the CometAPI Flux tool once', runs?.length);
 			const answer = runs[0].data?.ai_tool?.[0]?.[0]?.json;

@@ -11,13 +11,16 @@ import { zodToJsonSchema } from 'zod-to-json-schema';
 import { Flux } from '../../nodes/Flux/Flux.node';
 
 /**
- * The node's type as n8n registers it for an AI Agent (packages/cli/src/tool-generation/ai-tools.ts):
- * the replacements applied, the name suffixed, and n8n's own description fields (a "Set
- * Automatically" switch, on by default) added when the node brings no `toolDescription`.
+ * The node's type as n8n makes it a tool, after packages/cli/src/tool-generation/ai-tools.ts: the
+ * name suffixed and, when the node brings no `toolDescription`, n8n's "Set Automatically" switch
+ * and a Description defaulting to the node's description. The editor's copy takes
+ * `usableAsTool.replacements` first (createAiTools); the copy that runs the workflow does not
+ * (n8n 2.41's NodeTypes.getByNameAndVersion converts the plain node type).
  */
-function asToolType(): INodeTypeDescription {
+function asToolType(where: 'editor' | 'runtime'): INodeTypeDescription {
 	const base = new Flux().description;
-	const tool = { ...deepCopy(base), ...(typeof base.usableAsTool === 'object' ? base.usableAsTool.replacements : {}) } as INodeTypeDescription;
+	const replacements = where === 'editor' && typeof base.usableAsTool === 'object' ? base.usableAsTool.replacements : {};
+	const tool = { ...deepCopy(base), ...replacements } as INodeTypeDescription;
 	tool.name += 'Tool';
 	if (!tool.properties.some((p) => p.name === 'toolDescription')) {
 		const descriptionType: INodeProperties = { displayName: 'Tool Description', name: 'descriptionType', type: 'options', options: [{ name: 'Set Automatically', value: 'auto' }, { name: 'Set Manually', value: 'manual' }], default: 'auto' };
@@ -35,25 +38,35 @@ function loaded(node: INode, type: INodeTypeDescription): INode {
 
 const demo6 = JSON.parse(readFileSync(join(__dirname, '../n8n/workflows/6-ai-agent-makes-an-image.json'), 'utf8')) as { nodes: INode[] };
 const demoTool = demo6.nodes.find((node) => node.type === 'n8n-nodes-cometapi.fluxTool')!;
+const toldAtRuntime = (node: INode) => {
+	const type = asToolType('runtime');
+	return NodeHelpers.getToolDescriptionForNode(loaded(node, type), { description: type } as never);
+};
 
-test('a newly added Flux tool tells the model what it does, what to write in the prompt and what comes back', () => {
-	const type = asToolType();
-	const node = loaded({ ...demoTool, parameters: { operation: 'generate', model: 'flux-dev', prompt: '' } }, type);
-	const told = NodeHelpers.getToolDescriptionForNode(node, { description: type } as never);
+test('a newly added Flux tool ("Set Automatically") tells the model, at run time, what it does and what comes back', () => {
+	const told = toldAtRuntime({ ...demoTool, parameters: { operation: 'generate', model: 'flux-dev', prompt: '' } });
+	expect(told).toMatch(/one image per call/);
 	expect(told).toMatch(/imageUrl/);
-	expect(told).toMatch(/subject, setting, style/);
-	expect(told).toMatch(/seed/i);
-	expect(told).toMatch(/width and height/i);
-	expect(told).toMatch(/https URL/);
-	expect(told.length).toBeLessThan(700);
+	expect(told).toMatch(/taskId/);
+	expect(told.length).toBeLessThan(300);
 });
 
-test("demo 6 uses the node's tool description, and its prompt argument tells the model what to write", () => {
-	const type = asToolType();
-	expect(demoTool.parameters.toolDescription).toBeUndefined();
-	const node = loaded(demoTool, type);
-	expect(NodeHelpers.getToolDescriptionForNode(node, { description: type } as never)).toMatch(/imageUrl/);
-	const schema = zodToJsonSchema(getSchema(node)) as { properties: Record<string, { type: string; description?: string }>; required: string[] };
+test('"Set Manually" starts, in the editor, from the full tool description: the prompt and each field', () => {
+	const manual = asToolType('editor').properties.find((p) => p.name === 'toolDescription')!;
+	expect(manual.default).toMatch(/imageUrl/);
+	expect(manual.default).toMatch(/subject, setting, style/);
+	expect(manual.default).toMatch(/seed/i);
+	expect(manual.default).toMatch(/width and height/i);
+	expect(manual.default).toMatch(/https URL/);
+	expect(String(manual.default).length).toBeLessThan(700);
+});
+
+test('demo 6 sets the full description by hand, and its prompt argument tells the model what to write', () => {
+	expect(demoTool.parameters.descriptionType).toBe('manual');
+	const told = toldAtRuntime(demoTool);
+	expect(told).toMatch(/imageUrl/);
+	expect(told).toMatch(/seed/i);
+	const schema = zodToJsonSchema(getSchema(loaded(demoTool, asToolType('runtime')))) as { properties: Record<string, { type: string; description?: string }>; required: string[] };
 	expect(Object.keys(schema.properties)).toEqual(['prompt']);
 	expect(schema.properties.prompt).toEqual({ type: 'string', description: expect.stringMatching(/subject, setting, style/) });
 });
@@ -64,5 +77,5 @@ test('how to describe a field for the model is said in tool mode only, not in th
 		return type.properties.filter((p) => NodeHelpers.displayParameter(node.parameters, p, node, type)).map((p) => `${p.displayName} ${p.description ?? ''}`);
 	};
 	expect(shownIn(new Flux().description, 'n8n-nodes-cometapi.flux').filter((text) => /\$fromAI/.test(text))).toEqual([]);
-	expect(shownIn(asToolType(), 'n8n-nodes-cometapi.fluxTool').filter((text) => /\$fromAI/.test(text))).toHaveLength(1);
+	expect(shownIn(asToolType('editor'), 'n8n-nodes-cometapi.fluxTool').filter((text) => /\$fromAI/.test(text))).toHaveLength(1);
 });
