@@ -2,7 +2,7 @@
 // says; the tag check refuses a tag that is not the version; the packed tarball holds exactly
 // what n8n installs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -10,6 +10,16 @@ const root = resolve(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const pkg = JSON.parse(read('package.json'));
 const node = process.execPath;
+
+/** A CHANGELOG.md with this text in a folder of its own, removed after the tests. */
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+function changelogWith(text: string): string {
+	const dir = mkdtempSync(join(tmpdir(), 'changelog-'));
+	scratch.push(dir);
+	writeFileSync(join(dir, 'CHANGELOG.md'), text);
+	return join(dir, 'CHANGELOG.md');
+}
 
 /** The test/release scripts are ES modules run by Node 24 directly: run them in a child. */
 function runScript(code: string): string {
@@ -55,8 +65,7 @@ test('publish.yml publishes version tags with provenance, after the checks and t
 });
 
 test('the tag check passes v<version> with a dated changelog entry, and refuses any other tag', () => {
-	const released = join(mkdtempSync(join(tmpdir(), 'changelog-')), 'CHANGELOG.md');
-	writeFileSync(released, read('CHANGELOG.md').replace(/^## (\S+) \(unreleased\)/m, '## $1 (2026-12-24)'));
+	const released = changelogWith(read('CHANGELOG.md').replace(/^## (\S+) \(unreleased\)/m, '## $1 (2026-12-24)'));
 	const check = (tag: string, changelog = released) =>
 		spawnSync('bash', ['.ci/check-release-tag.sh', tag, changelog], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
 	const ok = check(`v${pkg.version}`);
@@ -71,8 +80,7 @@ test('the tag check passes v<version> with a dated changelog entry, and refuses 
 });
 
 test('the tag check refuses a version whose changelog entry still says "unreleased"', () => {
-	const changelog = join(mkdtempSync(join(tmpdir(), 'changelog-')), 'CHANGELOG.md');
-	writeFileSync(changelog, `# Changelog\n\n## ${pkg.version} (unreleased)\n- work in progress\n`);
+	const changelog = changelogWith(`# Changelog\n\n## ${pkg.version} (unreleased)\n- work in progress\n`);
 	const refused = spawnSync('bash', ['.ci/check-release-tag.sh', `v${pkg.version}`, changelog], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${resolve(node, '..')}:${process.env.PATH}` } });
 	expect(refused.status).toBe(1);
 	expect(refused.stderr).toContain('still says "unreleased"');
