@@ -18,7 +18,7 @@ import { afterAllItemsChecked } from './task/inputGate';
 import { assertSucceeded, resultItems } from './task/resultItems';
 import { readSettings } from './task/settings';
 import { taskSlotsFor, type TaskSlot } from './task/slots';
-import { calledAsTool, toolAnswer, toolPendingAnswer } from './task/toolAnswer';
+import { calledAsTool, toolAnswer, toolPendingAnswer, type ToolAsked } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
@@ -58,7 +58,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const problem = await afterAllItemsChecked(context, 'error' in checked ? checked.error : undefined);
 	if (problem || 'error' in checked) throw problem;
 	const { settings, baseUrl, submission, taskId } = checked.value;
-	const asked = () => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
+	const asked = (): ToolAsked => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
 
 	let task: TaskState;
 	let slot: TaskSlot | undefined;
@@ -102,7 +102,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
  * A task not waited for. In a workflow: CometAPI's answer as is, with the task ID at the top in
  * every shape (Get Result's Task ID can be {{ $json.id }}). To an AI Agent: a small summary.
  */
-function notWaited(context: IExecuteSingleFunctions, task: TaskState, asked: { model?: string; prompt?: string }): INodeExecutionData[] {
+function notWaited(context: IExecuteSingleFunctions, task: TaskState, asked: ToolAsked): INodeExecutionData[] {
 	if (calledAsTool(context)) return toolPendingAnswer(context, task, asked);
 	return [{ json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } }];
 }

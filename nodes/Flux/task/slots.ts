@@ -59,9 +59,9 @@ export class TaskSlots {
 		this.now = now;
 	}
 
-	/** Slots that may be held now. */
+	/** Slots that may be held now: the bound, a whole number from 1 to the limit. */
 	get allowed(): number {
-		return Math.max(1, Math.floor(this.bound));
+		return this.bound;
 	}
 
 	async acquire(signal?: AbortSignal): Promise<TaskSlot> {
@@ -132,7 +132,7 @@ export class TaskSlots {
 		if (wait <= 0) {
 			// Room that lasted two spaced probes is not another process's refills in flight: slow start.
 			if (++this.probesFound > PROBES_BEFORE_SLOW_START) this.slowStart = true;
-			this.bound = Math.floor(this.bound) + 1;
+			this.bound += 1;
 			this.lastProbeAt = this.now();
 		} else if (!this.timers.has('probe')) {
 			this.later('probe', wait, () => {

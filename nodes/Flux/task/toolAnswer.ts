@@ -30,6 +30,12 @@ function lifetime(expiresAt: Date | undefined, now: number): string {
 	return minutes < 1 ? 'less than a minute' : `about ${minutes} minute${minutes === 1 ? '' : 's'} from now`;
 }
 
+/** What the model asked for, when the item submitted a task (Get Result asks for none). */
+export interface ToolAsked {
+	model?: string;
+	prompt?: string;
+}
+
 /**
  * What the model gets back: the image link and what it needs to talk about it, a few hundred
  * bytes. Not the raw answer, not the file: both would only cost the model tokens.
@@ -37,7 +43,7 @@ function lifetime(expiresAt: Date | undefined, now: number): string {
 export function toolAnswer(
 	context: IExecuteSingleFunctions,
 	task: TaskState,
-	asked: { model?: string; prompt?: string },
+	asked: ToolAsked,
 	now = Date.now(),
 ): INodeExecutionData[] {
 	const [imageUrl, ...more] = task.imageUrls;
@@ -63,7 +69,7 @@ export function toolAnswer(
 export function toolPendingAnswer(
 	context: IExecuteSingleFunctions,
 	task: TaskState,
-	asked: { model?: string; prompt?: string },
+	asked: ToolAsked,
 ): INodeExecutionData[] {
 	const json: IDataObject = {
 		taskId: task.id,
