@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { startSimulator, type Simulator, type WireShape } from './simulator/index.ts';
 import { encodePng } from './simulator/png.ts';
+import type { TaskRecord } from './simulator/tasks.ts';
+import { onTheWire } from './simulator/wire.ts';
 
 /** A real 1x1 PNG, as an input image is sent to BFL. */
 const PNG_BASE64 = encodePng(1, 1, new Uint8Array([200, 100, 50])).toString('base64');
@@ -892,6 +894,34 @@ describe('wire shapes (the table in simulator/README.md)', () => {
 		expect(unknown).toEqual({ id: 'no-such-task', status: 'Task not found' });
 		expect(create).toEqual({ data: { id: expect.any(String) } });
 		expect(sim.task(create.data.id)?.model).toBe('black-forest-labs/flux-schnell');
+	});
+});
+
+describe('the envelope status follows the provider answer it wraps', () => {
+	// CI once saw a running prediction enveloped as FAILURE: the answer was built a millisecond before
+	// the task turned terminal and the envelope read the clock again just after.
+	const task = { id: 't1', format: 'replicate', createdAt: 1_000, readyAt: 2_000 } as TaskRecord;
+
+	it.each([
+		['starting', 'QUEUED'],
+		['processing', 'IN_PROGRESS'],
+		['succeeded', 'SUCCESS'],
+		['failed', 'FAILURE'],
+		['canceled', 'FAILURE'],
+	])('a Replicate answer "%s" read at the instant the task ends is enveloped %s', (providerStatus, expected) => {
+		const wrapped = onTheWire('envelope', task, { id: 't1', status: providerStatus }, '', { now: task.readyAt });
+		expect(wrapped).toMatchObject({ data: { status: expected, data: { status: providerStatus } } });
+	});
+
+	it.each([
+		['Pending', 'IN_PROGRESS'],
+		['Ready', 'SUCCESS'],
+		['Error', 'FAILURE'],
+		['Content Moderated', 'FAILURE'],
+	])('a BFL answer "%s" read at the instant the task ends is enveloped %s', (providerStatus, expected) => {
+		const bflTask = { ...task, format: 'bfl' } as TaskRecord;
+		const wrapped = onTheWire('envelope', bflTask, { id: 't1', status: providerStatus }, '', { now: task.readyAt });
+		expect(wrapped).toMatchObject({ data: { status: expected } });
 	});
 });
 

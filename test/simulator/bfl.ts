@@ -82,8 +82,9 @@ export function getResult(state: SimState, req: Incoming): Reply {
 	}
 	const task = state.tasks.get(id);
 	if (!task) return json(200, taskNotFound(state.options.wire, id));
-	const answer = resultPayload(state, task);
-	return json(200, onTheWire(state.options.wire, task, answer, failureText(answer.details)));
+	const now = Date.now();
+	const answer = resultPayload(state, task, now);
+	return json(200, onTheWire(state.options.wire, task, answer, failureText(answer.details), { now }));
 }
 
 /** The get_result answer; also the webhook payload once the task is terminal. */

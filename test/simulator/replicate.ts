@@ -77,8 +77,9 @@ export function getPrediction(state: SimState, id: string): Reply {
 }
 
 function onWire(state: SimState, task: TaskRecord, how: { submitted?: boolean } = {}): Record<string, unknown> {
-	const answer = prediction(state, task);
-	return onTheWire(state.options.wire, task, answer, String(answer.error ?? ''), how);
+	const now = Date.now();
+	const answer = prediction(state, task, now);
+	return onTheWire(state.options.wire, task, answer, String(answer.error ?? ''), { ...how, now });
 }
 
 /** `Prefer: wait=N` (1-60 s) or plain `wait` (60 s); undefined when the client did not ask to wait. */

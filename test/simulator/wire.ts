@@ -17,13 +17,27 @@ export const WIRE_SHAPES = Object.keys(WIRE_DESCRIPTIONS) as WireShape[];
 
 export const isWireShape = (name: string): name is WireShape => Object.hasOwn(WIRE_DESCRIPTIONS, name);
 
-/** The envelope status of a task (QuantumNous/new-api model/task.go), from its provider answer's status. */
+/**
+ * The envelope status of a task (QuantumNous/new-api model/task.go), from the provider answer it wraps:
+ * read from the answer, not the clock, so the two never disagree at the instant the task ends.
+ */
 export function envelopeStatus(task: TaskRecord, providerStatus: string, now = Date.now()): string {
-	if (providerStatus === 'Ready' || providerStatus === 'succeeded') return 'SUCCESS';
-	if (now >= task.readyAt) return 'FAILURE';
-	const generationMs = task.readyAt - task.createdAt;
-	return now < task.createdAt + generationMs / 10 ? 'QUEUED' : 'IN_PROGRESS';
+	switch (providerStatus) {
+		case 'Ready':
+		case 'succeeded':
+			return 'SUCCESS';
+		case 'starting':
+			return 'QUEUED';
+		case 'processing':
+			return 'IN_PROGRESS';
+		case 'Pending':
+			return now < task.createdAt + (task.readyAt - task.createdAt) / 10 ? 'QUEUED' : 'IN_PROGRESS';
+		default:
+			return 'FAILURE';
+	}
 }
+
+const isTerminal = (status: string) => status === 'SUCCESS' || status === 'FAILURE';
 
 /** The answer as the wire setting sends it; `failReason` is the provider's error text for a failed task. */
 export function onTheWire(
@@ -47,9 +61,9 @@ export function onTheWire(
 }
 
 function envelope(task: TaskRecord, answer: Record<string, unknown>, failReason: string, submitted: boolean, now: number) {
-	const status =
-		submitted && now < task.readyAt ? 'SUBMITTED' : envelopeStatus(task, String(answer.status ?? ''), now);
-	const progress = status === 'SUCCESS' || status === 'FAILURE'
+	const read = envelopeStatus(task, String(answer.status ?? ''), now);
+	const status = submitted && !isTerminal(read) ? 'SUBMITTED' : read;
+	const progress = isTerminal(read)
 		? 1
 		: Math.min(0.99, (now - task.createdAt) / Math.max(1, task.readyAt - task.createdAt));
 	const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -63,7 +77,7 @@ function envelope(task: TaskRecord, answer: Record<string, unknown>, failReason:
 			fail_reason: status === 'FAILURE' ? failReason : '',
 			submit_time: seconds(task.createdAt),
 			start_time: seconds(task.createdAt),
-			finish_time: now >= task.readyAt ? seconds(task.readyAt) : 0,
+			finish_time: isTerminal(read) ? seconds(task.readyAt) : 0,
 			progress: `${Math.round(progress * 100)}%`,
 			data: answer,
 		},
