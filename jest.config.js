@@ -9,6 +9,8 @@ module.exports = {
 	},
 	// Sources under test/ import each other with .ts extensions (Node 24 runs them directly).
 	moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+	globalSetup: '<rootDir>/test/global-setup.ts',
+	globalTeardown: '<rootDir>/test/global-teardown.ts',
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
 	testTimeout: 60000,
 };

@@ -96,12 +96,16 @@ test('publish.yml leaves npm to Trusted Publishing unless NPM_TOKEN is set', () 
 
 test('the packed tarball holds exactly dist/, the README, the LICENSE and package.json, with every file n8n loads', () => {
 	const packed = JSON.parse(runScript(`import { buildAndPack } from './test/release/pack.ts'; console.log(JSON.stringify(buildAndPack(process.cwd())));`));
-	const files: string[] = packed.files;
-	expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE.md', 'README.md', 'package.json']);
-	for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(file);
-	expect(files).toEqual(expect.arrayContaining(['dist/nodes/Flux/flux.svg', 'dist/nodes/Flux/flux.dark.svg', 'dist/nodes/Flux/Flux.node.json']));
-	expect(files.some((f) => /\.test\.|\/test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toBe(false);
-	const packedPkg = JSON.parse(readFileSync(join(packed.dir, 'package.json'), 'utf8'));
-	expect(packedPkg.dependencies).toBeUndefined();
-	expect(Object.keys(packedPkg.scripts ?? {}).filter((s) => /install|prepare/.test(s))).toEqual([]);
+	try {
+		const files: string[] = packed.files;
+		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE.md', 'README.md', 'package.json']);
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(file);
+		expect(files).toEqual(expect.arrayContaining(['dist/nodes/Flux/flux.svg', 'dist/nodes/Flux/flux.dark.svg', 'dist/nodes/Flux/Flux.node.json']));
+		expect(files.some((f) => /\.test\.|\/test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toBe(false);
+		const packedPkg = JSON.parse(readFileSync(join(packed.dir, 'package.json'), 'utf8'));
+		expect(packedPkg.dependencies).toBeUndefined();
+		expect(Object.keys(packedPkg.scripts ?? {}).filter((s) => /install|prepare/.test(s))).toEqual([]);
+	} finally {
+		rmSync(packed.folder, { recursive: true, force: true });
+	}
 }, 180_000);

@@ -24,7 +24,7 @@ let currentMode: HarnessBinaryDataMode | undefined;
  */
 export async function setupBinaryData(mode: HarnessBinaryDataMode = 'default'): Promise<void> {
 	if (currentMode === mode) return;
-	storagePath ??= mkdtempSync(join(tmpdir(), 'n8n-harness-binary-'));
+	storagePath ??= mkdtempSync(join(process.env.COMETAPI_TEST_TMP ?? tmpdir(), 'n8n-harness-binary-'));
 	const config = Container.get(BinaryDataConfig);
 	config.mode = mode;
 	config.localStoragePath = storagePath;

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
 export interface Packed {
+	/** The temp folder that holds the tarball and `package/`: remove it when done. */
+	folder: string;
 	tarball: string;
 	/** The unpacked `package/` folder. */
 	dir: string;
@@ -29,5 +31,5 @@ export function buildAndPack(root: string): Packed {
 	const tarball = join(out, info[0].filename);
 	execFileSync('tar', ['-xzf', tarball, '-C', out]);
 	const dir = join(out, 'package');
-	return { tarball, dir, files: filesUnder(dir) };
+	return { folder: out, tarball, dir, files: filesUnder(dir) };
 }
