@@ -45,8 +45,9 @@ export function checkValue(spec: FieldSpec, value: unknown): { problem?: string;
 			}
 			if (images.length > spec.max) return { problem: `takes at most ${spec.max} images (got ${images.length})` };
 			const trimmed = images.map((image: string) => image.trim());
-			const tooBig = trimmed.map(sizeProblem).findIndex(Boolean);
-			if (tooBig >= 0) return { problem: `image ${tooBig + 1} ${sizeProblem(trimmed[tooBig])}` };
+			const sizeProblems = trimmed.map(sizeProblem);
+			const tooBig = sizeProblems.findIndex(Boolean);
+			if (tooBig >= 0) return { problem: `image ${tooBig + 1} ${sizeProblems[tooBig]}` };
 			return { value: trimmed };
 		}
 		case 'string':
