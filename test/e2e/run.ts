@@ -98,6 +98,7 @@ async function main(): Promise<number> {
 					password: demo.n8n.password,
 					workflowId: demo.workflows.generate.id,
 					modelListWorkflowId,
+					agentWorkflowId: demo.workflows.agent.id,
 					outDir: join(work, 'screenshots'),
 					log: (line) => process.stderr.write(`[e2e] screenshot ${line}\n`),
 				}),

@@ -4,19 +4,26 @@
 // Needs Debian's chromium (`apt-get install -y chromium`), driven by playwright-core.
 // The E2E run (test/e2e/run.ts) calls takeScreenshots() too, into .cache/e2e/screenshots.
 //
-// In the browser: sign in, open demo workflow 1, click "Execute workflow" and wait for it to
-// finish, open the CometAPI Flux node, check its panel (Model "FLUX.1 [dev]", the Prompt, the
-// image in the output pane), open "Add Field" of Additional Fields and check flux-dev's fields
-// are offered (Steps, Guidance; not Aspect Ratio), then switch the model to FLUX 1.1 [pro] Ultra
-// and check the offer changes (Aspect Ratio; not Steps). Then, on a workflow like demo 5 (a version 2
-// node on FLUX.2 [pro]): the Model resource locator's "From list" (catalogue plus the simulator's
-// /v1/models), its search ("fill" leaves FLUX.1 Fill [pro]), Input Image up to 8 for FLUX.2 [pro],
-// and Image and Mask offered once FLUX.1 Fill [pro] is picked from the list.
+// In the browser, as a user: open demo 1's link signed out and sign in on the way. Then a user's
+// first step (./newWorkflow.ts): a new workflow, Manual Trigger, the node found by searching the
+// node panel, added at its latest version, run, the image under Binary; the other search words;
+// demo 6's Tool "+". Then demo 1: "Execute workflow", the node's panel (Model "FLUX.1 [dev]",
+// the Prompt, the image in the output pane), "Add Field" of Additional Fields offers
+// flux-dev's fields (Steps, Guidance; not Aspect Ratio), and after picking FLUX 1.1 [pro] Ultra
+// from the list the offer changes (Aspect Ratio; not Steps). Then, on a copy of demo 5 (FLUX.2
+// [pro]): the Model list's "From list" (catalogue plus the simulator's /v1/models), its search
+// ("fill" leaves FLUX.1 Fill [pro]), Input Image up to 8 for FLUX.2 [pro], and Image and Mask
+// offered once FLUX.1 Fill [pro] is picked from the list.
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import type { Page } from 'playwright-core';
+
+import { demoLink } from '../n8n/demo.ts';
+import { repoRoot } from '../n8n/install.ts';
+import { addNodeToNewWorkflow, offeredAsAgentTool } from './newWorkflow.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -42,6 +49,8 @@ export interface ScreenshotOptions {
 	 * Model list checks, which change its model (n8n saves as you edit): best a copy. Absent: skipped.
 	 */
 	modelListWorkflowId?: string;
+	/** Demo 6 (an AI Agent with the node as a tool), for the check that its Tool "+" offers the node. Absent: skipped. */
+	agentWorkflowId?: string;
 	outDir: string;
 	log?: (line: string) => void;
 }
@@ -55,6 +64,12 @@ export interface UiCheck {
 export interface ScreenshotResult {
 	files: Array<{ path: string; bytes: number }>;
 	checks: UiCheck[];
+}
+
+/** The node's latest version, as the package n8n runs has it (the build the demo packed). */
+function latestBuiltVersion(): number {
+	const { Flux } = createRequire(import.meta.url)(join(repoRoot(), 'dist', 'nodes', 'Flux', 'Flux.node.js'));
+	return Math.max(...[new Flux().description.version].flat());
 }
 
 export function chromiumInstalled(): boolean {
@@ -187,12 +202,21 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
 		page.setDefaultTimeout(30_000);
 
-		await page.goto(`${opts.url}/signin`);
+		// The way `npm start` sends a user in: demo 1's link, signed out, leads through sign-in to the demo.
+		await page.goto(demoLink(opts.url, opts.workflowId));
+		await page.waitForURL((u) => u.pathname.startsWith('/signin'));
 		await page.fill('input[name=emailOrLdapLoginId]', opts.email);
 		await page.fill('input[name=password]', opts.password);
 		await page.click('[data-test-id=form-submit-button]');
 		await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
 		check('signed in as the owner', true);
+		await page.locator('[data-test-id=canvas-node]').first().waitFor();
+		check("npm start's demo link, signed out, opens demo 1 after sign-in", new URL(page.url()).pathname === `/workflow/${opts.workflowId}`, page.url());
+
+		// A user's first step: a new workflow, the node found in the node panel.
+		const latest = latestBuiltVersion();
+		await addNodeToNewWorkflow(page, opts, latest, check, (name) => shoot(page, name));
+		if (opts.agentWorkflowId) await offeredAsAgentTool(page, `${opts.url}/workflow/${opts.agentWorkflowId}`, check);
 
 		const fluxOnCanvas = await openWorkflow(page, `${opts.url}/workflow/${opts.workflowId}`);
 		check('demo workflow 1 shows the CometAPI Flux node', (await fluxOnCanvas.textContent())?.includes('Generate: flux-dev') ?? false, await fluxOnCanvas.textContent());
@@ -279,7 +303,8 @@ if (process.argv[1] && /[\\/]screenshots\.ts$/.test(process.argv[1])) {
 			modelListWorkflowId = await copyWorkflow(demo.n8n, modelListWorkflowId);
 		}
 		try {
-			const result = await takeScreenshots({ url, email: OWNER_EMAIL, password: OWNER_PASSWORD, workflowId, modelListWorkflowId, outDir: join(repoRoot(), 'test', 'e2e', 'screenshots') });
+			const agentWorkflowId = String(loadWorkflow(DEMO_FILES.agent, '/').id);
+			const result = await takeScreenshots({ url, email: OWNER_EMAIL, password: OWNER_PASSWORD, workflowId, modelListWorkflowId, agentWorkflowId, outDir: join(repoRoot(), 'test', 'e2e', 'screenshots') });
 			let failed = 0;
 			for (const c of result.checks) {
 				if (!c.ok) failed++;

@@ -142,6 +142,14 @@ async function upsertWorkflow(n8n: N8nServer, wf: WorkflowInput, exists: boolean
 	}
 }
 
+/**
+ * The link `npm start` prints for a demo. Signed out, n8n sends it to its sign-in page and back to
+ * the workflow after sign-in (the E2E editor checks sign in through this link).
+ */
+export function demoLink(n8nUrl: string, workflowId: string): string {
+	return `${n8nUrl}/workflow/${workflowId}`;
+}
+
 /** A copy of a stored workflow (credentials already set), for editor checks that change it: n8n saves as you edit. */
 export async function copyWorkflow(n8n: N8nServer, id: string): Promise<string> {
 	const stored = await n8n.rest.get<WorkflowInput>(`/rest/workflows/${id}`);

@@ -359,6 +359,13 @@ function killAllOnExit(): void {
 	}
 }
 
+/** A REST client signed in to a running n8n (one the caller did not start, e.g. the editor checks'). */
+export async function signedInRest(url: string, email: string, password: string): Promise<RestClient> {
+	const rest = new Rest(url, email, password);
+	await rest.login();
+	return rest;
+}
+
 export function genId(): string {
 	// n8n's ids: 16 alphanumerics
 	const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
