@@ -73,11 +73,11 @@ export function ourWorkflow(n: number, cred: { id: string; name: string }, optio
 				id: 'b0000000-0000-4000-8000-000000000003',
 				name: OUR_NODE,
 				type: 'n8n-nodes-cometapi.flux',
-				typeVersion: 1,
+				typeVersion: 2,
 				position: [440, 0],
 				parameters: {
 					operation: 'generate',
-					model: 'flux-pro-1.1',
+					model: { __rl: true, mode: 'list', value: 'flux-pro-1.1', cachedResultName: 'FLUX 1.1 [pro]' },
 					prompt: '={{ $json.prompt }}',
 					waitForCompletion: true,
 					downloadImages: true,

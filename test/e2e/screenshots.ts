@@ -7,8 +7,8 @@
 // In the browser, as a user: open demo 1's link signed out and sign in on the way. Then a user's
 // first step (./newWorkflow.ts): a new workflow, Manual Trigger, the node found by searching the
 // node panel, added at its latest version, run, the image under Binary; the other search words;
-// demo 6's Tool "+". Then demo 1: "Execute workflow", the node's panel (Model "FLUX.1 [dev]",
-// the Prompt, the image in the output pane), "Add Field" of Additional Fields offers
+// demo 6's Tool "+". Then demo 1: "Execute workflow", the node's panel (Model "FLUX.1 [dev]" from
+// the list, the Prompt, the image in the output pane), "Add Field" of Additional Fields offers
 // flux-dev's fields (Steps, Guidance; not Aspect Ratio), and after picking FLUX 1.1 [pro] Ultra
 // from the list the offer changes (Aspect Ratio; not Steps). Then, on a copy of demo 5 (FLUX.2
 // [pro]): the Model list's "From list" (catalogue plus the simulator's /v1/models), its search
@@ -235,8 +235,9 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		await fluxOnCanvas.dblclick();
 		const ndv = page.locator('[data-test-id=ndv]');
 		await ndv.waitFor();
-		const model = await page.locator('[data-test-id=parameter-input-model] input').inputValue();
-		check('node panel: Model shows FLUX.1 [dev]', model === 'FLUX.1 [dev]', model);
+		const modelValue = page.locator('[data-test-id=resource-locator-model] [data-test-id=rlc-input]');
+		const model = await modelValue.inputValue();
+		check('node panel: Model shows FLUX.1 [dev] from the list (version 2)', model === 'FLUX.1 [dev]', model);
 		const prompt = page.locator('[data-test-id=parameter-input-prompt] textarea');
 		check('node panel: Prompt field with the demo prompt', (await prompt.count()) === 1 && (await prompt.inputValue()).startsWith('A lighthouse'), await prompt.count());
 		// The Additional Fields' entries render a moment after the panel: wait for the last of them.
@@ -262,10 +263,10 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		await page.keyboard.press('Escape');
 
 		// Another model, other fields (not saved).
-		await page.locator('[data-test-id=parameter-input-model]').click();
-		await page.locator('.el-select-dropdown__item:visible', { hasText: 'FLUX 1.1 [pro] Ultra' }).first().click();
-		const modelInput = page.locator('[data-test-id=parameter-input-model] input');
-		for (let i = 0; i < 50 && (await modelInput.inputValue()) !== 'FLUX 1.1 [pro] Ultra'; i++) await page.waitForTimeout(100);
+		await modelValue.click();
+		await page.getByPlaceholder('Search...').fill('ultra');
+		await page.locator('[data-test-id=rlc-item]:visible', { hasText: 'FLUX 1.1 [pro] Ultra' }).first().click();
+		for (let i = 0; i < 50 && (await modelValue.inputValue()) !== 'FLUX 1.1 [pro] Ultra'; i++) await page.waitForTimeout(100);
 		const ultraChoices = await addFieldChoices(page);
 		check('Additional Fields (flux-pro-1.1-ultra): offers Aspect Ratio and Raw, not Steps', ultraChoices.includes('Aspect Ratio') && ultraChoices.includes('Raw') && !ultraChoices.includes('Steps'), ultraChoices);
 		await page.keyboard.press('Escape');
