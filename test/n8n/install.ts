@@ -8,7 +8,7 @@
 // Idempotent: a marker file is written after success; later calls return at once.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -76,8 +76,27 @@ function nodeDirFor(nodeBin: string): string | undefined {
 	return undefined;
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<void> {
-	return new Promise((res, rej) => {
+/** The packages npm has unpacked so far under `dir`/node_modules (top level and scoped). */
+function packagesUnpacked(dir: string): number {
+	const modules = join(dir, 'node_modules');
+	try {
+		return readdirSync(modules).reduce((n, name) => n + (name.startsWith('@') ? readdirSync(join(modules, name)).length : name.startsWith('.') ? 0 : 1), 0);
+	} catch {
+		return 0;
+	}
+}
+
+/**
+ * Runs an install step, saying every 15 s that it is still at work (npm is silent for minutes
+ * with --ignore-scripts, and a newcomer takes the silence for a hang).
+ */
+function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; phase: string }): Promise<void> {
+	const t0 = Date.now();
+	const ticker = setInterval(() => {
+		const seconds = ((Date.now() - t0) / 1000).toFixed(0);
+		log(`${opts.phase}: ${seconds} s so far, ${packagesUnpacked(opts.cwd)} packages in node_modules ...`);
+	}, 15_000);
+	return new Promise<void>((res, rej) => {
 		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let tail = '';
 		const keep = (b: Buffer): void => {
@@ -90,7 +109,7 @@ function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.Proce
 			if (code === 0) res();
 			else rej(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${tail}`));
 		});
-	});
+	}).finally(() => clearInterval(ticker));
 }
 
 function npmCli(nodeBin: string): string {
@@ -186,14 +205,14 @@ async function install(dir: string, nodeBin: string, marker: string, bin: string
 	delete env.npm_config_ignore_scripts;
 	const npm = npmCli(nodeBin);
 
-	log('npm install --ignore-scripts n8n ...');
-	await run(nodeBin, [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], { cwd: dir, env });
+	log('npm install --ignore-scripts n8n ... (about 3-4 minutes; progress every 15 s)');
+	await run(nodeBin, [npm, 'install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], { cwd: dir, env, phase: `step 1 of 2, npm install n8n@${N8N_VERSION}` });
 	log(`npm install done in ${((Date.now() - t0) / 1000).toFixed(0)} s; npm rebuild sqlite3 (Node 24 headers) ...`);
 	const t1 = Date.now();
-	await run(nodeBin, [npm, 'rebuild', 'sqlite3'], { cwd: dir, env });
+	await run(nodeBin, [npm, 'rebuild', 'sqlite3'], { cwd: dir, env, phase: 'step 2 of 2, compiling sqlite3 for Node 24' });
 	log(`sqlite3 rebuilt in ${((Date.now() - t1) / 1000).toFixed(0)} s`);
 	// Check that the native module loads under this Node.
-	await run(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env });
+	await run(nodeBin, ['-e', "require('sqlite3')"], { cwd: dir, env, phase: 'loading sqlite3' });
 	if (!existsSync(bin)) throw new Error(`n8n CLI missing after install: ${bin}`);
 	writeFileSync(marker, `${new Date().toISOString()} ${process.version}\n`);
 	log(`n8n@${N8N_VERSION} installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -18,7 +18,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { PROMPT_MARKERS } from '../simulator/index.ts';
-import { DEMO_INPUT_IMAGE, startDemo, type Demo } from './demo.ts';
+import { DEMO_INPUT_IMAGE, demoLink, startDemo, type Demo } from './demo.ts';
 import { N8N_VERSION, repoRoot } from './install.ts';
 
 function arg(name: string): string | undefined {
@@ -77,13 +77,16 @@ n8n ${N8N_VERSION} is running with n8n-nodes-cometapi (ready in ${((Date.now() -
   Images:   the demos save files to ${demo.outputDir}
             demo 5 edits ${join(demo.outputDir, DEMO_INPUT_IMAGE)} (put your own PNG or JPEG there)
 
-  Demo workflows (Overview page, or open directly):
+  Open a demo with its link (sign in when asked; the link then opens the demo itself):
 ${Object.values(workflows)
-	.map((w) => `    ${w.name.padEnd(46)} ${n8n.url}/workflow/${w.id}`)
+	.map((w) => `    ${w.name.padEnd(46)} ${demoLink(n8n.url, w.id)}`)
 	.join('\n')}
+  (Signing in at ${n8n.url} without a link lands on n8n's Assistant page, which needs the internet:
+   the demos are under "Overview" in the left sidebar, tab "Workflows".)
 
-  Try it: open "${first.name}", click "Execute workflow",
+  Try it: open "${first.name}" with its link, click "Execute workflow",
   then double-click the CometAPI Flux node to see the image (Output > Binary) and its settings.
+  Or start a new workflow: "+" > search "Flux" > CometAPI Flux, pick an action.
   Credential "${demo.credential.name}" (Overview > Credentials) holds the API key and base URL.
 
   n8n data: ${userFolder}/.n8n   log: ${userFolder}/n8n.log
