@@ -1,5 +1,4 @@
-// The release pipeline: the GitHub workflows pass actionlint and do what the README's "Releasing"
-// says; the tag check refuses a tag that is not the version; the packed tarball holds exactly
+// The release pipeline: the GitHub workflows pass actionlint and do what docs/releasing.md says; the tag check refuses a tag that is not the version; the packed tarball holds exactly
 // what n8n installs.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,6 +61,17 @@ test('publish.yml publishes version tags with provenance, after the checks and t
 	expect(publish).toContain('.ci/check-release-tag.sh "$GITHUB_REF_NAME"');
 	expect(publish).toContain('npm publish --provenance --access public');
 	expect(publish.indexOf('npm run scan')).toBeLessThan(publish.indexOf('npm publish'));
+});
+
+test('docs/releasing.md names what publish.yml really runs', () => {
+	const publish = read('.github/workflows/publish.yml');
+	const doc = read('docs/releasing.md');
+	for (const step of ['.ci/check-release-tag.sh', 'npm run scan', 'npm publish --provenance --access public', 'id-token: write', '@n8n/scan-community-package', 'NPM_TOKEN']) {
+		expect(doc).toContain(step);
+		expect(publish).toContain(step);
+	}
+	expect(doc).toContain('`publish.yml`');
+	expect(doc).toContain(`\`v\` + package.json's version`);
 });
 
 test('the tag check passes v<version> with a dated changelog entry, and refuses any other tag', () => {
