@@ -240,6 +240,12 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 	});
 
 	describe('replicate predict: options and inputs', () => {
+		test('by default the submit asks CometAPI to hold it 10 s at most (Prefer: wait=10, the documented default)', async () => {
+			await fluxRunOk(sim, { operation: 'replicatePredict', model: 'black-forest-labs/flux-schnell', prompt: 'a kite' });
+			const [submit] = apiRequests(sim, { method: 'POST', path: modelCreateRoute('black-forest-labs/flux-schnell') });
+			expect(headerOf(submit, 'prefer')).toBe('wait=10');
+		});
+
 		test('options.preferWait sets the Prefer header', async () => {
 			await fluxRunOk(sim, {
 				operation: 'replicatePredict',
