@@ -523,7 +523,7 @@ describe('generate: Extra Body (JSON)', () => {
 });
 
 describe('generate: webhook secret', () => {
-	test('is a password field (hidden in the editor and exported workflows), and still sent as typed', async () => {
+	test('is a password field (masked in the editor), and still sent as typed', async () => {
 		const collections = new Flux().description.properties.filter((property) => property.name === 'additionalFields');
 		const secrets = collections.flatMap((collection) => (collection.options as INodeProperties[]).filter((option) => option.name === 'webhook_secret'));
 		expect(secrets.length).toBeGreaterThan(0);
