@@ -120,6 +120,18 @@ describe('get_result answers', () => {
 		expect(polls(stub).length).toBeGreaterThanOrEqual(2);
 	});
 
+	test('"Task not found" on the first poll right after the submit is asked again, and the image arrives', async () => {
+		const stub = await cometStub({
+			poll: (_request, n, self) => (n === 0 ? { body: { id: 'task-1', status: 'Task not found' } } : { body: ready(self) }),
+		});
+		const result = await run(stub);
+
+		expect(result.error).toBeUndefined();
+		await expectImageBytes(result.items[0]);
+		expect(submits(stub)).toHaveLength(1);
+		expect(polls(stub)).toHaveLength(2);
+	});
+
 	test('wrong-typed optional fields (progress, seed, prompt) give null in the output, never undefined', async () => {
 		const stub = await cometStub({
 			poll: (_request, n, self) =>
