@@ -1,7 +1,7 @@
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { commonProperties } from './actions/common.properties';
+import { commonProperties, optionDefaults } from './actions/common.properties';
 import { generateFields, generateModel } from './actions/generate.operation';
 import { getResultDescription } from './actions/getResult.operation';
 import { listSearch } from './actions/modelSearch';
@@ -78,7 +78,7 @@ export class Flux implements INodeType {
 						value: 'replicatePredict',
 						action: 'Create a replicate prediction',
 						description: 'Create an image through CometAPI\'s Replicate-format route',
-						routing: { request: { method: 'POST', headers: { Prefer: 'wait=60' } }, ...runsTheTask },
+						routing: { request: { method: 'POST', headers: { Prefer: `wait=${optionDefaults.preferWait}` } }, ...runsTheTask },
 					},
 				],
 			},

@@ -2,7 +2,9 @@
  * Generate (BFL format, POST /flux/v1/{model}) run through n8n's real WorkflowExecute against the
  * CometAPI simulator: the exact body per model, what reaches which origin, and the output items.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeProperties } from 'n8n-workflow';
+
+import { Flux } from '../../nodes/Flux/Flux.node';
 
 import { binaryBuffer } from '../harness/index.ts';
 import type { Simulator } from '../simulator/index.ts';
@@ -517,5 +519,17 @@ describe('generate: Extra Body (JSON)', () => {
 		});
 		expect(result.error?.message).toMatch(/Extra Body \(JSON\) sets "steps", which is already set/);
 		expect(submitsSent(sim)).toEqual([]);
+	});
+});
+
+describe('generate: webhook secret', () => {
+	test('is a password field (masked in the editor), and still sent as typed', async () => {
+		const collections = new Flux().description.properties.filter((property) => property.name === 'additionalFields');
+		const secrets = collections.flatMap((collection) => (collection.options as INodeProperties[]).filter((option) => option.name === 'webhook_secret'));
+		expect(secrets.length).toBeGreaterThan(0);
+		for (const secret of secrets) expect(secret.typeOptions?.password).toBe(true);
+
+		await fluxRunOk(sim, { operation: 'generate', model: 'flux-dev', prompt: 'a kite', additionalFields: { webhook_secret: 's3cret' } });
+		expect(bodiesSent(sim, '/flux/v1/flux-dev')).toStrictEqual([{ prompt: 'a kite', webhook_secret: 's3cret' }]);
 	});
 });

@@ -183,7 +183,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 	useSimulator({ generationMs: 150, wire }, (started) => (sim = started));
 
 	describe.each(cases)('replicate predict $name', (c) => {
-		test('sends {input} exactly to the model\'s route, waits with Prefer: wait=60, one item per image', async () => {
+		test('sends {input} exactly to the model\'s route, waits with Prefer: wait=10 (the documented default), one item per image', async () => {
 			const modelId = c.customModel ?? c.model;
 			const prompt = `A harbour at night by ${modelId}`;
 			const result = await fluxRunOk(sim, {
@@ -199,7 +199,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			const submit = submits[0];
 			expect(submit.path).toBe(modelCreateRoute(modelId));
 			expect(submit.authorization).toBe(`Bearer ${sim.apiKey}`);
-			expect(headerOf(submit, 'prefer')).toBe('wait=60');
+			expect(headerOf(submit, 'prefer')).toBe('wait=10');
 			expect(headerOf(submit, 'content-type')).toMatch(/^application\/json/);
 			expect(submit.body).toStrictEqual({ input: { prompt, ...c.input } });
 

@@ -3,7 +3,10 @@
  * late), what is final (and sent exactly once), rate limits as back-pressure, downloads, Stop.
  * Every "retried" / "not retried" below is a count of the requests the simulator received.
  */
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
 import type { Fault } from '../simulator/index.ts';
+import { HarnessCredentialsHelper } from '../harness/index.ts';
 import { backoffMs, retryAfterMs } from '../../nodes/Flux/api/retry';
 import {
 	closedPortUrl,
@@ -17,6 +20,7 @@ import {
 	generateParams,
 	items,
 	maxOverlap,
+	replicateParams,
 	requestsOf,
 	runFlux,
 	sleepMs,
@@ -474,5 +478,140 @@ describe('Stop', () => {
 		await sleepMs(300);
 		expect(count(sim, 'submit')).toBe(1);
 		expect(count(sim, 'get_result')).toBe(0);
+	});
+});
+
+describe('an answer HTTP cannot parse, after CometAPI acted on the request', () => {
+	test.each(['status-line', 'chunked'] as const)(
+		'submit (broken %s): sent once, and the error says the task may exist and where to look',
+		async (mangle) => {
+			sim.configure({ generationMs: 3000 });
+			sim.inject({ route: 'submit', kind: 'mangled-after-send', mangle });
+			const result = await run();
+
+			const error = errorOf(result);
+			expect(error.message).toMatch(/may exist/i);
+			expect(error.message).not.toMatch(/not sent/i);
+			expect(error.description).toMatch(/task log/i);
+			expect(count(sim, 'submit')).toBe(1);
+			expect(count(sim, 'get_result')).toBe(0);
+			// The simulator did create (and would charge) the task.
+			expect(sim.activeTasks()).toBe(1);
+		},
+	);
+
+	test.each(['status-line', 'chunked'] as const)('a poll (broken %s) is retried, and the image arrives', async (mangle) => {
+		sim.inject({ route: 'get_result', kind: 'mangled-after-send', mangle });
+		const result = await run();
+
+		await expectOneImageFromOneSubmit(result);
+		expect(count(sim, 'get_result')).toBeGreaterThanOrEqual(2);
+	});
+
+	test.each(['status-line', 'chunked'] as const)('a download (broken %s) is retried, and the image arrives', async (mangle) => {
+		sim.inject({ route: 'image', kind: 'mangled-after-send', mangle });
+		const result = await run();
+
+		await expectOneImageFromOneSubmit(result);
+		expect(count(sim, 'image')).toBe(2);
+	});
+});
+
+/**
+ * n8n's own check refuses the requests of one method before sending them: the credential allows
+ * only another domain (the harness's credential types lack n8n's injected domain fields, so the
+ * restriction is added where n8n applies the credential).
+ */
+function refuseByAllowedDomains(method: 'GET' | 'POST') {
+	const authenticate = HarnessCredentialsHelper.prototype.authenticate;
+	return jest.spyOn(HarnessCredentialsHelper.prototype, 'authenticate').mockImplementation(async function (
+		this: HarnessCredentialsHelper,
+		...args: Parameters<typeof authenticate>
+	) {
+		const options = (await authenticate.apply(this, args)) as IHttpRequestOptions;
+		return options.method === method ? { ...options, allowedDomains: 'example.com' } : options;
+	});
+}
+
+describe('after a submit, every error names the task', () => {
+	const taskIdOf = () => requestsOf(sim, 'get_result')[0].query.id;
+
+	test.each([400, 401, 403])('a poll answered %i: the error names the task and how to collect it', async (status) => {
+		sim.inject({ route: 'get_result', kind: 'status', status, message: `simulated refusal ${status}` });
+		const result = await run();
+
+		const error = errorOf(result);
+		expect(error.message).toContain(taskIdOf());
+		expect(error.message).toContain(`simulated refusal ${status}`);
+		expect(error.description).toContain('Get Result');
+		expect(count(sim, 'submit')).toBe(1);
+	});
+
+	test('a poll answered 500 invalid_request: the error names the task', async () => {
+		sim.inject({ route: 'get_result', kind: 'status', status: 500, code: 'invalid_request', message: 'id is invalid' });
+		const result = await run();
+
+		const error = errorOf(result);
+		expect(error.message).toContain(taskIdOf());
+		expect(error.message).toContain('id is invalid');
+		expect(count(sim, 'submit')).toBe(1);
+	});
+
+	test('a poll n8n refuses to send (the credential\'s allowed domains): the error names the task', async () => {
+		const refusing = refuseByAllowedDomains('GET');
+		try {
+			const result = await run();
+
+			const error = errorOf(result);
+			expect(error.message).toMatch(/not sent/i);
+			expect(error.message).toMatch(/Domain not allowed/);
+			// The ID the error names is the task the simulator made.
+			const taskId = /Task (\S+?):/.exec(String(error.message))?.[1];
+			expect(taskId && sim.task(taskId)).toBeTruthy();
+			expect(error.description).toContain(String(taskId));
+			expect(error.description).toContain('Get Result');
+			expect(count(sim, 'submit')).toBe(1);
+			expect(count(sim, 'get_result')).toBe(0);
+		} finally {
+			refusing.mockRestore();
+		}
+	});
+
+	test('a submit n8n refuses to send (the credential\'s allowed domains) is not sent, and says so', async () => {
+		const refusing = refuseByAllowedDomains('POST');
+		try {
+			const result = await run();
+
+			const error = errorOf(result);
+			expect(error.message).toMatch(/not sent/i);
+			expect(error.message).toMatch(/Domain not allowed/);
+			expect(sim.requests).toHaveLength(0);
+		} finally {
+			refusing.mockRestore();
+		}
+	});
+
+	test('a Replicate 404 just after create is asked again, and the image arrives', async () => {
+		sim.configure({ generationMs: 1500 });
+		sim.inject({ route: 'replicate-get', kind: 'status', status: 404, message: 'prediction not found' });
+		const result = await run(replicateParams({ options: { preferWait: 1 } }));
+
+		expect(result.error).toBeUndefined();
+		await expectImageBytes(result.items[0]);
+		expect(count(sim, 'replicate-submit')).toBe(1);
+		expect(count(sim, 'replicate-get')).toBeGreaterThanOrEqual(2);
+	});
+
+	test('a Replicate 404 that lasts past the grace fails naming the task', async () => {
+		sim.configure({ generationMs: 60_000 });
+		sim.inject({ route: 'replicate-get', kind: 'status', status: 404, message: 'prediction not found', times: 1000 });
+		const result = await run(replicateParams({ options: { preferWait: 1, timeout: 60 } }));
+
+		const error = errorOf(result);
+		const taskId = requestsOf(sim, 'replicate-get')[0].path.split('/').pop()!;
+		expect(error.message).toContain(taskId);
+		expect(error.message).toMatch(/not found/i);
+		expect(count(sim, 'replicate-submit')).toBe(1);
+		expect(count(sim, 'replicate-get')).toBeGreaterThanOrEqual(2);
 	});
 });

@@ -120,6 +120,18 @@ describe('get_result answers', () => {
 		expect(polls(stub).length).toBeGreaterThanOrEqual(2);
 	});
 
+	test('"Task not found" on the first poll right after the submit is asked again, and the image arrives', async () => {
+		const stub = await cometStub({
+			poll: (_request, n, self) => (n === 0 ? { body: { id: 'task-1', status: 'Task not found' } } : { body: ready(self) }),
+		});
+		const result = await run(stub);
+
+		expect(result.error).toBeUndefined();
+		await expectImageBytes(result.items[0]);
+		expect(submits(stub)).toHaveLength(1);
+		expect(polls(stub)).toHaveLength(2);
+	});
+
 	test('wrong-typed optional fields (progress, seed, prompt) give null in the output, never undefined', async () => {
 		const stub = await cometStub({
 			poll: (_request, n, self) =>
@@ -192,11 +204,25 @@ describe('image host answers', () => {
 	test.each<[string, StubReply]>([
 		['an HTML page with 200 (a login wall or CDN error page)', { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><body>Sign in</body></html>' }],
 		['an empty body with 200', { status: 200, headers: { 'content-type': 'image/png' }, body: '' }],
+		['an SVG labelled image/png', { status: 200, headers: { 'content-type': 'image/png' }, body: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>' }],
+		['an HTML page labelled image/png', { status: 200, headers: { 'content-type': 'image/png' }, body: '<!doctype html><html><body>Sign in</body></html>' }],
+		['an SVG labelled image/svg+xml', { status: 200, headers: { 'content-type': 'image/svg+xml' }, body: '<svg xmlns="http://www.w3.org/2000/svg"/>' }],
 	])('%s is not saved as the image: a clear error naming the task', async (_name, reply) => {
 		const stub = await cometStub({ image: () => reply });
 		const result = await run(stub);
 
 		expectClearError(result, /task-1/);
 		expect(result.items).toHaveLength(0);
+	});
+
+	test('the bytes decide the type: a JPEG labelled image/png is saved as a JPEG', async () => {
+		const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 1)]);
+		const stub = await cometStub({ image: () => ({ status: 200, headers: { 'content-type': 'image/png' }, body: jpeg }) });
+		const result = await run(stub);
+
+		expect(result.error).toBeUndefined();
+		const binary = result.items[0].binary?.data;
+		expect(binary?.mimeType).toBe('image/jpeg');
+		expect(binary?.fileName).toBe('task-1.jpg');
 	});
 });

@@ -58,6 +58,10 @@ async function handle(deps: OriginDeps, req: IncomingMessage, res: ServerRespons
 		resetSocket(res);
 		return;
 	}
+	if (fault?.kind === 'mangled-after-send') {
+		sendMangled(res, fault.mangle ?? 'status-line');
+		return;
+	}
 	if (fault?.kind === 'slow') await deps.sleeper.sleep(slowDelay(fault));
 	send(res, reply);
 }
@@ -99,6 +103,20 @@ function send(res: ServerResponse, reply: Reply): void {
 	if (res.destroyed) return;
 	res.writeHead(reply.status, reply.headers);
 	res.end(reply.body);
+}
+
+/**
+ * Bytes no HTTP client can parse, written on the raw socket: a broken status line (Node's
+ * HPE_INVALID_CONSTANT), or a valid head whose chunked body has a bad chunk size (HPE_INVALID_CHUNK_SIZE).
+ */
+function sendMangled(res: ServerResponse, mangle: 'status-line' | 'chunked'): void {
+	const socket = res.socket;
+	if (!socket || socket.destroyed) return;
+	const raw =
+		mangle === 'chunked'
+			? 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"id"\r\nzz\r\n'
+			: 'HTTX/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{}';
+	socket.end(raw);
 }
 
 /** A TCP reset (RST), what a crashed proxy or a dropped connection looks like to the client. */

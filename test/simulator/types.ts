@@ -40,7 +40,11 @@ export interface LoggedRequest {
 	at: number;
 }
 
-export type FaultKind = 'status' | 'html' | 'reset' | 'reset-after-send' | 'slow' | 'redirect';
+/**
+ * 'reset-after-send' and 'mangled-after-send' act after the route did (a submit made its task):
+ * the first cuts the connection, the second answers bytes HTTP cannot parse (see `mangle`).
+ */
+export type FaultKind = 'status' | 'html' | 'reset' | 'reset-after-send' | 'mangled-after-send' | 'slow' | 'redirect';
 
 export type FaultRoute =
 	| 'submit'
@@ -64,6 +68,8 @@ export interface Fault {
 	message?: string;
 	/** Where a 'redirect' fault sends the client (302), e.g. another origin. */
 	location?: string;
+	/** How a 'mangled-after-send' answer is broken: its status line (default) or its chunked body. */
+	mangle?: 'status-line' | 'chunked';
 }
 
 export type TaskFormat = 'bfl' | 'replicate';

@@ -38,9 +38,11 @@ const optionsCollection: INodeProperties = {
 			displayName: 'Submit Wait (Seconds)',
 			name: 'preferWait',
 			type: 'number',
-			default: 60,
+			// CometAPI documents wait=10. A longer hold widens the window in which a proxy's idle cut
+			// (often 60 s) loses a paid prediction's ID.
+			default: 10,
 			typeOptions: { minValue: 1, maxValue: 60, numberPrecision: 0 },
-			description: 'How long CometAPI may hold the submit open for the result (the Prefer: wait header, 1-60)',
+			description: 'How long CometAPI may hold the submit open for the result (the Prefer: wait header, 1-60); polling takes over after it',
 			displayOptions: { show: { '/operation': ['replicatePredict'] } },
 			routing: { request: { headers: { Prefer: '=wait={{ $value }}' } } },
 		},
@@ -58,7 +60,7 @@ const optionsCollection: INodeProperties = {
 /** Each option's default, as the editor shows it. */
 export const optionDefaults = Object.fromEntries(
 	(optionsCollection.options as INodeProperties[]).map((option) => [option.name, option.default]),
-) as { timeout: number; pollInterval: number; maxTasksInFlight: number; binaryPropertyName: string };
+) as { timeout: number; pollInterval: number; maxTasksInFlight: number; binaryPropertyName: string; preferWait: number };
 
 export const commonProperties: INodeProperties[] = [
 	{

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
 import { catalogues, fieldInfo, findModel, modelIdShape, type ApiFormatName, type FieldSpec } from '../catalogue';
-import { encodeImage, imageListFields, oversizeProblem, sniffImageType, splitImageList } from '../catalogue/imageInputs';
+import { encodeImage, IMAGE_TYPES_TEXT, imageListFields, oversizeProblem, sniffImageType, splitImageList } from '../catalogue/imageInputs';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 import { invalid } from '../api/errors';
@@ -140,7 +140,7 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 	if (!mimeType) {
 		throw invalid(
 			context,
-			`${label}: binary property "${property}" is not an image (its content is not PNG, JPEG, WebP or GIF)`,
+			`${label}: binary property "${property}" is not an image (its content is not ${IMAGE_TYPES_TEXT})`,
 			`Its file ${binary.fileName ?? ''} is declared as ${binary.mimeType || 'no type'}; the file's bytes decide.`,
 		);
 	}

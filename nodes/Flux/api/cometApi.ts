@@ -2,15 +2,21 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestMethods } from '
 
 import type { ApiFormatName } from '../catalogue';
 import { isWebPage, readApiReply } from './reply';
-import { apiError, notSent, stopped } from './errors';
+import { apiError, collectLater, notSent, stopped } from './errors';
 import type { Attempt, RetryLimits } from './retry';
 import { backoffMs, retryIfLost, retryTransient } from './retry';
 import type { Asked, TaskState } from './taskState';
 import { readTaskAnswer } from './taskState';
-import type { LostRequest, Sent } from './transport';
+import type { LostRequest, Reply, Sent } from './transport';
 import { requestCometApi } from './transport';
 
 const POLL_TIMEOUT_MS = 30_000;
+/**
+ * How long after its submit a task CometAPI does not know yet is asked for again: a poll right
+ * after create may reach a replica that has not heard of it. Later, "not found" is final.
+ */
+const NOT_FOUND_GRACE_MS = 5000;
+const NOT_FOUND = 'Task not found';
 /** The pause after a 429 that names no Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
 
@@ -103,9 +109,9 @@ function lostSubmit(context: IExecuteSingleFunctions, lost: LostRequest) {
 	return apiError(
 		context,
 		undefined,
-		`The submit to CometAPI got no answer: ${lost.message}`,
+		`The submit to CometAPI got no answer (${lost.message}): the task may exist`,
 		undefined,
-		`The task may have been created (and charged), so it was not sent again. Check your CometAPI task log before running this item again. (Network error: ${lost.code})`,
+		`The task may have been created (and charged), so it was not sent again. Its ID never arrived: check your CometAPI task log before running this item again. (Network error: ${lost.code})`,
 	);
 }
 
@@ -115,20 +121,28 @@ export async function fetchTask(
 	baseUrl: string,
 	format: ApiFormatName,
 	id: string,
-	limits: RetryLimits,
+	limits: RetryLimits & { taskCreatedAt?: number },
 	{ firstLookup = false } = {},
 ): Promise<TaskState> {
 	const route = resultRoute[format](id);
+	const justCreated = () => limits.taskCreatedAt !== undefined && Date.now() - limits.taskCreatedAt < NOT_FOUND_GRACE_MS;
 	const attempt = async (): Promise<Attempt<TaskState>> => {
 		// A poll that hangs must not hold the item past the overall timeout.
 		const timeoutMs = Math.max(1000, Math.min(POLL_TIMEOUT_MS, limits.deadline - Date.now()));
 		const sent = await requestCometApi(context, baseUrl, { method: 'GET', ...route, timeoutMs });
-		if (!('reply' in sent)) return retryIfLost(context, sent);
+		if (!('reply' in sent)) return retryIfLost(context, sent, id);
 		// Before CometAPI has answered for this task a page means the key cannot use the route;
 		// once it has, a page is a passing fault of the way there.
 		if (firstLookup && isWebPage(sent.reply)) throw webPage(context, `GET ${route.url}`);
-		if (sent.reply.statusCode === 404 && format === 'replicate') return { done: notFound(id) };
-		const read = readApiReply(context, sent.reply, 'poll');
+		const state = readState(sent.reply);
+		if ('done' in state && state.done.status === NOT_FOUND && justCreated()) {
+			return { retry: `CometAPI does not know task ${id} yet` };
+		}
+		return state;
+	};
+	const readState = (reply: Reply): Attempt<TaskState> => {
+		if (reply.statusCode === 404 && format === 'replicate') return { done: notFound(id) };
+		const read = readApiReply(context, reply, 'poll', id);
 		return 'done' in read ? { done: readTaskOrFail(context, format, read.done, { taskId: id }) } : read;
 	};
 	const giveUp = (fault: string) =>
@@ -137,7 +151,7 @@ export async function fetchTask(
 			undefined,
 			`Task ${id}: CometAPI kept failing while the node waited (${fault})`,
 			undefined,
-			`The task may still finish: collect it later with the Get Result operation and task ID ${id}.`,
+			`The task may still finish: ${collectLater(id)}.`,
 		);
 	return await retryTransient(attempt, limits, giveUp);
 }
@@ -149,12 +163,10 @@ export function readTaskOrFail(
 	asked: Asked,
 ): TaskState {
 	const read = readTaskAnswer(format, body, asked);
-	if ('refused' in read) {
-		const task = 'taskId' in asked ? `Task ${asked.taskId}: ` : '';
-		throw apiError(context, 200, `${task}CometAPI: ${read.refused}`, body);
-	}
-	if ('unusable' in read) throw apiError(context, 200, `CometAPI's answer cannot be used: ${read.unusable}`, body);
+	const task = 'taskId' in asked ? `Task ${asked.taskId}: ` : '';
+	if ('refused' in read) throw apiError(context, 200, `${task}CometAPI: ${read.refused}`, body);
+	if ('unusable' in read) throw apiError(context, 200, `${task}CometAPI's answer cannot be used: ${read.unusable}`, body);
 	return read;
 }
 
-const notFound = (id: string): TaskState => ({ id, status: 'Task not found', imageUrls: [], raw: { id } });
+const notFound = (id: string): TaskState => ({ id, status: NOT_FOUND, imageUrls: [], raw: { id } });

@@ -30,9 +30,14 @@ export function stopped(context: IExecuteSingleFunctions) {
 	return new NodeOperationError(context.getNode(), 'The execution was stopped', { itemIndex: context.getItemIndex() });
 }
 
-/** n8n refused to send the request (e.g. the credential's allowed domains), with its reason. */
-export function notSent(context: IExecuteSingleFunctions, reason: string) {
-	return new NodeOperationError(context.getNode(), `The request was not sent: ${reason}`, {
+/** How to collect a task that was made: what every error after a submit tells the user. */
+export const collectLater = (taskId: string) => `collect it later with the Get Result operation and task ID ${taskId}`;
+
+/** n8n refused to send the request (e.g. the credential's allowed domains), with its reason and the task, if made. */
+export function notSent(context: IExecuteSingleFunctions, reason: string, taskId?: string) {
+	const task = taskId ? `Task ${taskId}: the` : 'The';
+	return new NodeOperationError(context.getNode(), `${task} request was not sent: ${reason}`, {
 		itemIndex: context.getItemIndex(),
+		description: taskId ? `The task was made and may still finish: ${collectLater(taskId)}.` : undefined,
 	});
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import { apiError } from './errors';
+import { apiError, collectLater } from './errors';
 import type { Attempt } from './retry';
 import { retryAfterMs } from './retry';
 import type { Reply } from './transport';
@@ -38,8 +38,9 @@ export type Stage = 'submit' | 'poll';
 /**
  * Reads a CometAPI reply: its JSON body, a temporary fault to retry, or a final `NodeApiError`.
  * Only 429 and 503 prove a submit created nothing; while polling every 429/5xx is worth another try.
+ * A poll's task (`taskId`) was made: its errors name it, and how to collect it.
  */
-export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, stage: Stage): Attempt<IDataObject> {
+export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, stage: Stage, taskId?: string): Attempt<IDataObject> {
 	const { statusCode, body } = reply;
 	const said = apiMessage(body);
 	if (statusCode >= 200 && statusCode < 300) {
@@ -54,16 +55,18 @@ export function readApiReply(context: IExecuteSingleFunctions, reply: Reply, sta
 	if (stage === 'poll' && statusCode >= 500 && !invalidRequest) {
 		return { retry: `CometAPI answered ${statusCode}: ${said ?? 'server error'}`, retryAfterMs: retryAfterMs(reply.headers) };
 	}
+	const task = taskId ? `Task ${taskId}: ` : '';
+	const collect = taskId ? ` The task was made and may still finish: ${collectLater(taskId)}.` : '';
 	if (statusCode >= 300 && statusCode < 400) {
 		const location = String(reply.headers.location ?? 'another address');
-		throw apiError(context, statusCode, `CometAPI redirected to ${location}`, body, 'Check the Base URL in the CometAPI credential');
+		throw apiError(context, statusCode, `${task}CometAPI redirected to ${location}`, body, `Check the Base URL in the CometAPI credential.${collect}`);
 	}
 	const mayExist = stage === 'submit' && statusCode >= 500 && !invalidRequest;
 	throw apiError(
 		context,
 		statusCode,
-		`CometAPI: ${said ?? `HTTP ${statusCode}`}`,
+		`${task}CometAPI: ${said ?? `HTTP ${statusCode}`}`,
 		body,
-		mayExist ? 'The task may have been created anyway, so it was not sent again' : undefined,
+		mayExist ? 'The task may have been created anyway, so it was not sent again' : collect.trim() || undefined,
 	);
 }

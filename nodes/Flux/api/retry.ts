@@ -45,15 +45,16 @@ export async function retryTransient<T>(
 }
 
 /**
- * For a request that is safe to repeat (a poll, a download) that got no answer: try again, unless
- * the execution was stopped or n8n refused to send it.
+ * For a request about a task that is safe to repeat (a poll, a download) that got no answer: try
+ * again, unless the execution was stopped or n8n refused to send it.
  */
 export function retryIfLost(
 	context: IExecuteSingleFunctions,
 	sent: Exclude<Sent, { reply: unknown }>,
+	taskId: string,
 	what = '',
 ): Attempt<never> {
-	if ('refused' in sent) throw notSent(context, sent.refused);
+	if ('refused' in sent) throw notSent(context, sent.refused, taskId);
 	if (sent.lost.code === 'ERR_CANCELED') throw stopped(context);
 	return { retry: `${what}${sent.lost.message}` };
 }

@@ -30,6 +30,9 @@ const stopped = { message: 'the execution was stopped', mayHaveArrived: true };
 const neverConnected = { message: 'could not connect', mayHaveArrived: false };
 const timedOut = { message: 'the request timed out without an answer', mayHaveArrived: true };
 const broke = { message: 'the connection broke before an answer arrived', mayHaveArrived: true };
+/** Any other failure once the request left n8n: a broken answer (HTTP parse errors), a cut stream, ... */
+const unreadable = { message: 'the answer broke off or could not be read', mayHaveArrived: true };
+/** Only these prove that no connection was made, so nothing can have arrived. */
 const lostBy: Record<string, Omit<LostRequest, 'code'>> = {
 	ERR_CANCELED: stopped,
 	ECONNREFUSED: neverConnected,
@@ -37,6 +40,7 @@ const lostBy: Record<string, Omit<LostRequest, 'code'>> = {
 	EAI_AGAIN: neverConnected,
 	EHOSTUNREACH: neverConnected,
 	ENETUNREACH: neverConnected,
+	ENETDOWN: neverConnected,
 	ECONNABORTED: timedOut,
 	ETIMEDOUT: timedOut,
 	ESOCKETTIMEDOUT: timedOut,
@@ -121,8 +125,35 @@ async function send(request: () => Promise<unknown>): Promise<Sent> {
 	}
 }
 
-function describeFailure(error: { code?: string; message?: string; cause?: { code?: string } }): Sent {
-	const code = error.cause?.code ?? error.code ?? '';
-	const lost = Object.hasOwn(lostBy, code) ? lostBy[code] : undefined;
-	return lost ? { lost: { ...lost, code } } : { refused: String(error.message ?? error) };
+interface FailureLike {
+	code?: unknown;
+	message?: unknown;
+	cause?: unknown;
+	isAxiosError?: boolean;
+	request?: unknown;
+}
+
+/**
+ * Why a request got no answer. n8n wraps the HTTP client's error (NodeApiError, when it added the
+ * key): the client's own error is in the chain. The client attaches the request to every error
+ * raised once the request was handed to the network; an error without one is n8n refusing to send
+ * it (the credential's allowed domains, its SSRF check of the URL, an invalid URL). An SSRF block
+ * at connect time comes with the request and no known code, so it counts as "may have arrived".
+ */
+function describeFailure(error: unknown): Sent {
+	const chain = causes(error);
+	const client = chain.find((link) => link.isAxiosError === true);
+	const code = String(client?.code ?? chain.find((link) => typeof link.code === 'string')?.code ?? '');
+	if (code === 'ERR_CANCELED') return { lost: { ...stopped, code } };
+	if (client?.request === undefined) return { refused: String(chain[chain.length - 1]?.message ?? error) };
+	const lost = Object.hasOwn(lostBy, code) ? lostBy[code] : unreadable;
+	return { lost: { ...lost, code: code || 'unknown' } };
+}
+
+function causes(error: unknown): FailureLike[] {
+	const chain: FailureLike[] = [];
+	for (let link = error; typeof link === 'object' && link !== null && !chain.includes(link); link = (link as FailureLike).cause) {
+		chain.push(link as FailureLike);
+	}
+	return chain;
 }

@@ -56,6 +56,7 @@ export const fieldInfo: Record<string, FieldInfo> = {
 	webhook_secret: {
 		displayName: 'Webhook Secret',
 		description: 'Secret sent with the webhook call so the receiver can check it',
+		password: true,
 	},
 	webhook_url: {
 		displayName: 'Webhook URL',

@@ -37,6 +37,8 @@ export type FieldRule =
 export interface FieldInfo {
 	displayName: string;
 	description: string;
+	/** A secret: the editor masks it. */
+	password?: boolean;
 }
 
 export interface ModelSpec {

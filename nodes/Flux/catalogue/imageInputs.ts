@@ -23,18 +23,26 @@ export function typedImageBytes(value: string): number | undefined {
 	return Math.floor((base64.length * 3) / 4) - padding;
 }
 
-const magicNumbers: Array<{ mimeType: string; magic: Array<number | null> }> = [
-	{ mimeType: 'image/png', magic: [0x89, 0x50, 0x4e, 0x47] },
-	{ mimeType: 'image/jpeg', magic: [0xff, 0xd8, 0xff] },
-	{ mimeType: 'image/gif', magic: [0x47, 0x49, 0x46, 0x38] },
+const magicNumbers: Array<{ mimeType: string; extension: string; magic: Array<number | null> }> = [
+	{ mimeType: 'image/png', extension: 'png', magic: [0x89, 0x50, 0x4e, 0x47] },
+	{ mimeType: 'image/jpeg', extension: 'jpg', magic: [0xff, 0xd8, 0xff] },
+	{ mimeType: 'image/gif', extension: 'gif', magic: [0x47, 0x49, 0x46, 0x38] },
 	// RIFF....WEBP
-	{ mimeType: 'image/webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
+	{ mimeType: 'image/webp', extension: 'webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
 ];
 
-/** The image type the bytes show (not a file name or a declared type), or undefined. */
-export function sniffImageType(bytes: Uint8Array): string | undefined {
-	return magicNumbers.find(({ magic }) => magic.every((byte, index) => byte === null || bytes[index] === byte))?.mimeType;
+/** The image types the node takes in and saves, as said to users. */
+export const IMAGE_TYPES_TEXT = 'PNG, JPEG, WebP or GIF';
+
+/**
+ * The image type the bytes show (not a file name or a declared type), with its file extension, or
+ * undefined: for inputs and downloads alike, since a declared type is only a claim.
+ */
+export function sniffImage(bytes: Uint8Array): { mimeType: string; extension: string } | undefined {
+	return magicNumbers.find(({ magic }) => magic.every((byte, index) => byte === null || bytes[index] === byte));
 }
+
+export const sniffImageType = (bytes: Uint8Array): string | undefined => sniffImage(bytes)?.mimeType;
 
 /** How each format wants a file: BFL raw base64, Replicate a data URI. */
 export function encodeImage(format: ApiFormatName, bytes: Buffer, mimeType: string): string {

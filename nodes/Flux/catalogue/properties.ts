@@ -120,6 +120,7 @@ function fieldOptions(
 ): INodeProperties[] {
 	const routing = { send: { type: 'body' as const, property: `${bodyPrefix[format]}${field}` } };
 	const option: INodeProperties = { displayName, name: field, description, displayOptions, routing, ...editorType(spec) };
+	if (fieldInfo[field].password) option.typeOptions = { ...option.typeOptions, password: true };
 	if (spec.kind === 'image') {
 		return [
 			{ ...option, displayName: `${displayName} (URL)`, placeholder: 'https://example.com/image.png' },

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import { apiError } from '../api/errors';
-import { sniffImageType } from '../catalogue/imageInputs';
+import { IMAGE_TYPES_TEXT, sniffImage } from '../catalogue/imageInputs';
 import type { Attempt, RetryLimits } from '../api/retry';
 import { retryAfterMs, retryIfLost, retryTransient } from '../api/retry';
 import type { Reply } from '../api/transport';
@@ -9,15 +9,9 @@ import { requestImage } from '../api/transport';
 
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
-const extensionByMime: Record<string, string> = {
-	'image/png': 'png',
-	'image/jpeg': 'jpg',
-	'image/webp': 'webp',
-	'image/gif': 'gif',
-};
-
 /**
- * Downloads a result image (without the API key) and stores it as n8n binary data.
+ * Downloads a result image (without the API key) and stores it as n8n binary data, typed by its
+ * bytes: a host's declared type is not trusted (an SVG or a web page labelled image/png is refused).
  * Result links expire (BFL's after about 10 minutes), so an expired one is said as such.
  */
 export async function downloadImage(
@@ -28,7 +22,7 @@ export async function downloadImage(
 ): Promise<IBinaryData> {
 	const attempt = async (): Promise<Attempt<Reply>> => {
 		const sent = await requestImage(context, url, DOWNLOAD_TIMEOUT_MS);
-		if (!('reply' in sent)) return retryIfLost(context, sent, 'the image download: ');
+		if (!('reply' in sent)) return retryIfLost(context, sent, file.taskId, 'the image download: ');
 		const { statusCode, headers } = sent.reply;
 		if (statusCode === 429 || statusCode >= 500) {
 			return { retry: `the image host answered ${statusCode}`, retryAfterMs: retryAfterMs(headers) };
@@ -53,21 +47,11 @@ export async function downloadImage(
 	if (reply.statusCode < 200 || reply.statusCode >= 300) {
 		throw apiError(context, reply.statusCode, `The image of task ${file.taskId} could not be downloaded (HTTP ${reply.statusCode})`, undefined, url);
 	}
-	const mimeType = imageMimeType(reply.headers['content-type'], bytes);
-	if (!mimeType) {
+	const image = sniffImage(bytes);
+	if (!image) {
 		const declared = String(reply.headers['content-type'] ?? 'no content type');
-		const what = bytes.length ? `${declared} (${bytes.length} bytes)` : 'an empty body';
-		throw apiError(context, reply.statusCode, `The image link of task ${file.taskId} answered with ${what}, not an image`, undefined, url);
+		const what = bytes.length ? `${declared} (${bytes.length} bytes), but its content is not ${IMAGE_TYPES_TEXT}` : 'an empty body';
+		throw apiError(context, reply.statusCode, `The image link of task ${file.taskId} answered with ${what}: not saved`, undefined, url);
 	}
-	const fileName = `${file.stem}.${extensionByMime[mimeType] ?? 'img'}`;
-	return await context.helpers.prepareBinaryData(bytes, fileName, mimeType);
-}
-
-/** The declared image type, or the one the bytes show when the host declares none or a generic one. */
-function imageMimeType(contentType: unknown, bytes: Buffer): string | undefined {
-	if (bytes.length === 0) return undefined;
-	const declared = typeof contentType === 'string' ? contentType.split(';')[0].trim().toLowerCase() : '';
-	if (declared.startsWith('image/')) return declared;
-	if (declared && declared !== 'application/octet-stream' && declared !== 'binary/octet-stream') return undefined;
-	return sniffImageType(bytes);
+	return await context.helpers.prepareBinaryData(bytes, `${file.stem}.${image.extension}`, image.mimeType);
 }

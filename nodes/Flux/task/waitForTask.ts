@@ -3,6 +3,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ApiFormatName } from '../catalogue';
 import { fetchTask } from '../api/cometApi';
+import { collectLater } from '../api/errors';
 import type { TaskState } from '../api/taskState';
 import { meaningOf, outcomeOf } from '../api/taskStatus';
 
@@ -67,7 +68,7 @@ function timedOut(context: IExecuteSingleFunctions, task: TaskState, timeoutSeco
 		`Task ${task.id} was still "${task.status}"${unknown} after ${timeoutSeconds} s`,
 		{
 			itemIndex: context.getItemIndex(),
-			description: `It may still finish: collect it later with the Get Result operation and task ID ${task.id}, or raise Options > Timeout.`,
+			description: `It may still finish: ${collectLater(task.id)}, or raise Options > Timeout.`,
 		},
 	);
 }
