@@ -68,7 +68,7 @@ export interface ScreenshotResult {
 
 /** The node's latest version, as the package n8n runs has it (the build the demo packed). */
 function latestBuiltVersion(): number {
-	const { Flux } = createRequire(import.meta.url)(join(repoRoot(), 'dist', 'nodes', 'Flux', 'Flux.node.js'));
+	const { Flux } = createRequire(join(repoRoot(), 'package.json'))('./dist/nodes/Flux/Flux.node.js');
 	return Math.max(...[new Flux().description.version].flat());
 }
 
