@@ -2,7 +2,9 @@
  * Submitting without waiting, then collecting with Get Result, through n8n's real WorkflowExecute
  * against the CometAPI simulator, for both result formats (BFL get_result and Replicate predictions).
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
+
+import { Flux } from '../../nodes/Flux/Flux.node';
 
 import { WIRE_SHAPES, type Simulator } from '../simulator/index.ts';
 import {
@@ -265,4 +267,16 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			expect(result.error?.message).toContain('not found');
 		});
 	});
+});
+
+test('Get Result says, before its list is opened, which operation made the task: its choices are the operations by name', () => {
+	const { properties } = new Flux().description;
+	const submittedBy = properties.find((property) => property.name === 'resultFormat')!;
+	const operations = properties.find((property) => property.name === 'operation')!.options as INodePropertyOptions[];
+	const nameOf = (operation: string) => operations.find((option) => option.value === operation)!.name;
+	expect(submittedBy.displayName).toBe('Task Submitted By');
+	expect((submittedBy.options as INodePropertyOptions[]).map((option) => option.name)).toEqual([nameOf('generate'), nameOf('replicatePredict')]);
+	// n8n shows a hint under the field at all times, a description only on hover.
+	for (const operation of ['generate', 'replicatePredict']) expect(submittedBy.hint).toContain(nameOf(operation));
+	expect(submittedBy.hint).toMatch(/Task ID/);
 });

@@ -7,7 +7,7 @@ import type { INodeListSearchItems, INodeParameters, INodeProperties } from 'n8n
 import { NodeHelpers } from 'n8n-workflow';
 
 import { Flux } from '../../nodes/Flux/Flux.node';
-import { catalogues } from '../../nodes/Flux/catalogue';
+import { catalogues, describeRange, findModel, type FieldSpec } from '../../nodes/Flux/catalogue';
 import { runListSearch } from '../harness/list-search.ts';
 import type { Fault, Simulator } from '../simulator/index.ts';
 import { apiRequests, fluxCredentials, useSimulator } from './helpers.ts';
@@ -134,11 +134,13 @@ describe('when /v1/models cannot help, the list is the catalogue, search still f
 });
 
 describe('what the editor offers for a model picked from the list (n8n\'s own display rules)', () => {
-	const fields = node.description.properties.find((p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.[0] === 'generate')!;
-	const shown = (model: INodeParameters[string]) =>
-		(fields.options as INodeProperties[]).filter((option) =>
-			NodeHelpers.displayParameterPath({ '@version': 2, model, operation: 'generate' }, option, 'additionalFields', null, node.description),
+	const offeredBy = (operation: string, model: INodeParameters[string]) => {
+		const fields = node.description.properties.find((p) => p.name === 'additionalFields' && p.displayOptions?.show?.operation?.[0] === operation)!;
+		return (fields.options as INodeProperties[]).filter((option) =>
+			NodeHelpers.displayParameterPath({ '@version': 2, model, operation }, option, 'additionalFields', null, node.description),
 		);
+	};
+	const shown = (model: INodeParameters[string]) => offeredBy('generate', model);
 	const names = (model: INodeParameters[string]) => shown(model).map((option) => option.name);
 
 	test('FLUX.1 Fill [pro]: Image and Mask, each by URL or binary property; no Input Image', () => {
@@ -171,6 +173,45 @@ describe('what the editor offers for a model picked from the list (n8n\'s own di
 		}
 		const format = offered.find((o) => o.name === 'output_format')!;
 		expect((format.options as Array<{ value: string }>).map((o) => o.value)).toEqual(['jpeg', 'png']);
+	});
+
+	test.each([
+		['flux-dev', 'generate', 'bfl'],
+		['flux-2-pro', 'generate', 'bfl'],
+		['flux-2-flex', 'generate', 'bfl'],
+		['flux-pro-1.0-expand', 'generate', 'bfl'],
+		['black-forest-labs/flux-dev', 'replicatePredict', 'replicate'],
+		['black-forest-labs/flux-1.1-pro', 'replicatePredict', 'replicate'],
+	] as const)('%s (%s): every number field carries its catalogue range and step, and shows the range as a hint', (model, operation, format) => {
+		const offered = offeredBy(operation, { __rl: true, mode: 'list', value: model });
+		const numbers = Object.entries(findModel(format, model)!.fields).filter(
+			(entry): entry is [string, Extract<FieldSpec, { kind: 'integer' | 'number' }>] => entry[1].kind === 'integer' || entry[1].kind === 'number',
+		);
+		expect(numbers.length).toBeGreaterThan(2);
+		for (const [field, spec] of numbers) {
+			const copies = offered.filter((option) => option.name === field);
+			expect(copies).toHaveLength(1);
+			const [option] = copies;
+			const maxValue = spec.kind === 'integer' ? (spec.editorMax ?? spec.max) : spec.max;
+			expect(option.typeOptions).toMatchObject({ minValue: spec.min, maxValue });
+			// A step only where the catalogue has one: every whole number, or its multiple.
+			expect(option.typeOptions?.numberStepSize).toBe(spec.kind === 'integer' ? (spec.multipleOf ?? 1) : undefined);
+			expect(option.hint).toBe(`Allowed: ${describeRange(spec)}`);
+		}
+	});
+
+	test('FLUX.1 [dev]: the editor says under Width that 1000 is off (a multiple of 32), before any run', () => {
+		const width = shown({ __rl: true, mode: 'list', value: 'flux-dev' }).find((option) => option.name === 'width')!;
+		const step = width.typeOptions?.numberStepSize as number;
+		expect(1000 % step).not.toBe(0);
+		expect(width.hint).toMatch(new RegExp(`a multiple of ${step}`));
+	});
+
+	test('a model the catalogue does not know gets no range hint: its fields are loose', () => {
+		const offered = shown({ __rl: true, mode: 'id', value: 'flux-9-unknown' });
+		const width = offered.find((option) => option.name === 'width')!;
+		expect(width.hint).toBeUndefined();
+		expect(width.description).toMatch(/Check the model's documentation/);
 	});
 
 	test('a listed model not described yet (flux-2-klein, "By ID") gets FLUX.2\'s fields, each once', () => {

@@ -60,7 +60,7 @@ async function checkedListedFields(
 	const { fields: checked, problem } = validateFields(withImages, model, setInExtra);
 	if (problem) {
 		const name = problem.displayName ?? fieldInfo[problem.field]?.displayName ?? problem.field;
-		throw invalid(context, `${name} (${problem.field}) ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
+		throw invalid(context, `${name} ${problem.message} for ${modelId}`, `Change ${name} under Additional Fields.`);
 	}
 	const body: IDataObject = {};
 	for (const [field, value] of Object.entries(checked)) {

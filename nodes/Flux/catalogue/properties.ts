@@ -1,7 +1,7 @@
 import type { DisplayCondition, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import type { FieldSpec } from './fieldSpec';
-import { describeSpec } from './fieldSpec';
+import { describeRange, describeSpec } from './fieldSpec';
 import { fieldInfo } from './fieldInfo';
 import { catalogues, describedModels, fieldsOf, type ApiFormatName } from './index';
 
@@ -38,8 +38,8 @@ export function modelOptions(format: ApiFormatName): INodePropertyOptions[] {
 
 /**
  * The collection of a format's optional API fields. Each field appears once for every group of
- * models that share its range and default, shown only for those models, with that range and default
- * in its description; a typed model ID sees every field.
+ * models that share its range and default, shown only for those models, with that range as its
+ * editor bounds and hint and in its description; a typed model ID sees every field.
  */
 export function modelFieldsCollection(format: ApiFormatName, operation: string): INodeProperties {
 	const models = describedModels(format);
@@ -58,7 +58,7 @@ export function modelFieldsCollection(format: ApiFormatName, operation: string):
 		}
 		for (const { spec, modelIds } of groups.values()) {
 			const description = `${info.description}. ${describeSpec(spec)}`.trim();
-			options.push(...fieldOptions(format, field, info.displayName, description, spec, shownFor(modelIds)));
+			options.push(...fieldOptions(format, field, info.displayName, description, spec, shownFor(modelIds), rangeHint(spec)));
 		}
 		const anySpec = [...groups.values()][0]?.spec;
 		if (anySpec) {
@@ -117,9 +117,18 @@ function fieldOptions(
 	description: string,
 	spec: FieldSpec,
 	displayOptions: DisplayOptions,
+	hint?: string,
 ): INodeProperties[] {
 	const routing = { send: { type: 'body' as const, property: `${bodyPrefix[format]}${field}` } };
-	const option: INodeProperties = { displayName, name: field, description, displayOptions, routing, ...editorType(spec) };
+	const option: INodeProperties = {
+		displayName,
+		name: field,
+		description,
+		...(hint ? { hint } : {}),
+		displayOptions,
+		routing,
+		...editorType(spec),
+	};
 	if (fieldInfo[field].password) option.typeOptions = { ...option.typeOptions, password: true };
 	if (spec.kind === 'image') {
 		return [
@@ -161,7 +170,12 @@ function editorType(spec: FieldSpec): Pick<INodeProperties, 'type' | 'default' |
 			return {
 				type: 'number',
 				default: spec.default ?? spec.min,
-				typeOptions: { minValue: spec.min, maxValue: spec.editorMax ?? spec.max, numberPrecision: 0 },
+				typeOptions: {
+					minValue: spec.min,
+					maxValue: spec.editorMax ?? spec.max,
+					numberStepSize: spec.multipleOf ?? 1,
+					numberPrecision: 0,
+				},
 			};
 		case 'number':
 			return {
@@ -182,6 +196,18 @@ function editorType(spec: FieldSpec): Pick<INodeProperties, 'type' | 'default' |
 		default:
 			return { type: 'string', default: '' };
 	}
+}
+
+/**
+ * The allowed range, shown under the field at all times (n8n shows a description only on hover).
+ * n8n 2.41's editor clamps a typed number into minValue..maxValue but ignores numberStepSize and
+ * expressions, so this text is what shows that 1000 is no multiple of 32 before a run.
+ */
+function rangeHint(spec: FieldSpec): string | undefined {
+	// A list offers only allowed values.
+	if (spec.kind === 'choice') return undefined;
+	const range = describeRange(spec);
+	return range ? `Allowed: ${range}` : undefined;
 }
 
 /** The editor type of a field for a model the catalogue does not know: no bounds. */

@@ -130,7 +130,7 @@ function ruleProblem(rule: FieldRule, fields: IDataObject, setElsewhere: string[
 		case 'capWhenSet': {
 			const value = fields[rule.field];
 			if (!isSet(rule.when) || typeof value !== 'number' || value <= rule.max) return undefined;
-			return { field: rule.field, message: `must be at most ${rule.max} with ${displayName(rule.when)} (${rule.when}) set (got ${value})` };
+			return { field: rule.field, message: `must be at most ${rule.max} with ${displayName(rule.when)} set (got ${value})` };
 		}
 	}
 }
