@@ -6,13 +6,18 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+export const DEFAULT_BASE_URL = 'https://api.cometapi.com';
+
 /**
  * The credential's base URL, normalized: trailing slashes and a trailing `/v1` are dropped, so
- * `https://api.cometapi.com`, `.../` and `.../v1/` all give `https://api.cometapi.com`. Anything
- * that is not an http(s) URL (`ftp://...`, `javascript:...`, empty) gives undefined.
+ * `https://api.cometapi.com`, `.../` and `.../v1/` all give `https://api.cometapi.com`. No Base URL,
+ * or an empty one, is the default: CometAPI's own n8n package defines a credential of the same
+ * name with an API key only, and n8n may hand us that one. Anything set that is not an http(s)
+ * URL (`ftp://...`, `javascript:...`) gives undefined.
  */
 export function cometApiBaseUrl(baseUrl: unknown): string | undefined {
-	const url = String(baseUrl ?? '').trim().replace(/\/+$/, '').replace(/\/v1$/i, '').replace(/\/+$/, '');
+	const set = String(baseUrl ?? '').trim() || DEFAULT_BASE_URL;
+	const url = set.replace(/\/+$/, '').replace(/\/v1$/i, '').replace(/\/+$/, '');
 	return /^https?:\/\/[^/?#\s]/i.test(url) ? url : undefined;
 }
 
@@ -23,7 +28,7 @@ export function cometApiBaseUrl(baseUrl: unknown): string | undefined {
  * nothing and the request fails as an invalid URL). Either way no request leaves n8n.
  */
 export const cometApiBaseUrlExpression =
-	"={{ (() => { const url = String($credentials.baseUrl ?? '').trim().replace(/\\/+$/, '').replace(/\\/v1$/i, '').replace(/\\/+$/, ''); if (/^https?:\\/\\/[^\\/?#\\s]/i.test(url)) { return url; } const error = new Error('The CometAPI base URL must start with http:// or https://'); error.name = 'ExpressionError'; throw error; })() }}";
+	`={{ (() => { const url = (String($credentials.baseUrl ?? '').trim() || '${DEFAULT_BASE_URL}').replace(/\\/+$/, '').replace(/\\/v1$/i, '').replace(/\\/+$/, ''); if (/^https?:\\/\\/[^\\/?#\\s]/i.test(url)) { return url; } const error = new Error('The CometAPI base URL must start with http:// or https://'); error.name = 'ExpressionError'; throw error; })() }}`;
 
 export class CometApi implements ICredentialType {
 	name = 'cometApi';
@@ -48,9 +53,9 @@ export class CometApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.cometapi.com',
+			default: DEFAULT_BASE_URL,
 			description:
-				'The CometAPI server to use. A trailing slash or a /v1 suffix is fine. Must start with http:// or https://.',
+				'The CometAPI server to use; empty means https://api.cometapi.com. A trailing slash or a /v1 suffix is fine. Must start with http:// or https://.',
 		},
 	];
 

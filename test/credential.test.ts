@@ -1,7 +1,9 @@
+import type { ICredentialType } from 'n8n-workflow';
 import { Expression } from 'n8n-workflow';
 
 import { CometApi, cometApiBaseUrl, cometApiBaseUrlExpression } from '../credentials/CometApi.credentials.ts';
-import { expressionEngineInUse, testCredential } from './harness/index.ts';
+import { Flux } from '../nodes/Flux/Flux.node';
+import { expressionEngineInUse, runNode, testCredential, withStandIn } from './harness/index.ts';
 import { startSimulator, type Simulator } from './simulator/index.ts';
 
 let sim: Simulator;
@@ -90,9 +92,21 @@ describe('cometApi credential', () => {
 			expect(cometApiBaseUrl(url)).toBe('https://x.test');
 		}
 		expect(cometApiBaseUrl('http://127.0.0.1:8080/proxy/v1/')).toBe('http://127.0.0.1:8080/proxy');
-		for (const url of ['ftp://127.0.0.1', 'javascript:alert(1)', '127.0.0.1:8080', 'file:///etc/passwd', 'http://', '', undefined]) {
+		for (const url of ['ftp://127.0.0.1', 'javascript:alert(1)', '127.0.0.1:8080', 'file:///etc/passwd', 'http://']) {
 			expect(cometApiBaseUrl(url)).toBeUndefined();
 		}
+	});
+
+	test('no Base URL, or an empty one, is the default https://api.cometapi.com', () => {
+		for (const url of [undefined, null, '', '   ']) expect(cometApiBaseUrl(url)).toBe('https://api.cometapi.com');
+	});
+
+	test('the test request with an empty Base URL goes to the default (served here by the simulator)', async () => {
+		const { result, addressed } = await withStandIn('https://api.cometapi.com', sim.url, async () =>
+			await testCredential(new CometApi(), { apiKey: sim.apiKey, baseUrl: '' }),
+		);
+		expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
+		expect(addressed).toEqual(['https://api.cometapi.com/v1/models']);
 	});
 
 	test('with the legacy expression engine a bad base URL is still refused (invalid URL)', async () => {
@@ -113,5 +127,60 @@ describe('cometApi credential', () => {
 	test('an unreachable server: Error with the connection error code', async () => {
 		const result = await testCredential(new CometApi(), { apiKey: sim.apiKey, baseUrl: 'http://127.0.0.1:1' });
 		expect(result).toMatchObject({ status: 'Error', message: 'ECONNREFUSED' });
+	});
+});
+
+/**
+ * CometAPI's own n8n package (cometapi-dev/n8n-nodes-cometapi, a chat node) defines a credential of
+ * the same name with an API key only; n8n keys credential types by name, so ours may get it.
+ */
+class CometApiOfTheChatPackage implements ICredentialType {
+	name = 'cometApi';
+
+	displayName = 'CometAPI API';
+
+	properties: ICredentialType['properties'] = [
+		{ displayName: 'CometAPI Key', name: 'apiKey', type: 'string', typeOptions: { password: true }, required: true, default: '' },
+	];
+
+	authenticate: ICredentialType['authenticate'] = {
+		type: 'generic',
+		properties: { headers: { Authorization: '={{"Bearer " + $credentials.apiKey}}', Accept: 'application/json' } },
+	};
+}
+
+describe('the node with CometAPI\'s own cometApi credential (an API key, no Base URL)', () => {
+	test('generates at the default https://api.cometapi.com, with the key, and downloads the image', async () => {
+		const run = () =>
+			runNode({
+				nodeType: new Flux(),
+				typeVersion: 1,
+				credentialTypes: [new CometApiOfTheChatPackage()],
+				credentials: { cometApi: { apiKey: sim.apiKey } },
+				parameters: { operation: 'generate', model: 'flux-dev', prompt: 'a lighthouse', options: { pollInterval: 0.05 } },
+			});
+		const { result, addressed } = await withStandIn('https://api.cometapi.com', sim.url, run);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({ status: 'Ready', prompt: 'a lighthouse' });
+		expect(addressed[0]).toBe('https://api.cometapi.com/flux/v1/flux-dev');
+		expect(addressed.every((url) => url.startsWith('https://api.cometapi.com/flux/v1/'))).toBe(true);
+		const apiRequests = sim.requests.filter((r) => r.origin === 'api');
+		expect(apiRequests.map((r) => `${r.method} ${r.path}`)[0]).toBe('POST /flux/v1/flux-dev');
+		expect(apiRequests.every((r) => r.authorization === `Bearer ${sim.apiKey}`)).toBe(true);
+		// The image is fetched from its own host, without the key.
+		expect(sim.requests.filter((r) => r.origin === 'images').map((r) => r.authorization)).toEqual([undefined]);
+	});
+
+	test('a Base URL that is set but not http(s) is still refused before any request', async () => {
+		const result = await runNode({
+			nodeType: new Flux(),
+			typeVersion: 1,
+			credentials: { cometApi: { apiKey: sim.apiKey, baseUrl: 'ftp://127.0.0.1' } },
+			parameters: { operation: 'generate', model: 'flux-dev', prompt: 'a lighthouse' },
+		});
+		expect(result.error?.message).toBe("The CometAPI credential's Base URL must start with http:// or https://");
+		expect(sim.requests).toHaveLength(0);
 	});
 });

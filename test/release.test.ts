@@ -104,17 +104,26 @@ test('publish.yml leaves npm to Trusted Publishing unless NPM_TOKEN is set', () 
 	expect(publish).toContain('if [ -n "$NPM_TOKEN" ]; then npm config set //registry.npmjs.org/:_authToken "$NPM_TOKEN"; fi');
 });
 
-test('the packed tarball holds exactly dist/, the README, the LICENSE and package.json, with every file n8n loads', () => {
+test('the packed tarball holds exactly dist/, index.js, the README, the LICENSE and package.json, with every file n8n loads', () => {
 	const packed = JSON.parse(runScript(`import { buildAndPack } from './test/release/pack.ts'; console.log(JSON.stringify(buildAndPack(process.cwd())));`));
 	try {
 		const files: string[] = packed.files;
-		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE.md', 'README.md', 'package.json']);
+		expect(files.filter((f) => !f.startsWith('dist/'))).toEqual(['LICENSE.md', 'README.md', 'index.js', 'package.json']);
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) expect(files).toContain(file);
 		expect(files).toEqual(expect.arrayContaining(['dist/nodes/Flux/flux.svg', 'dist/nodes/Flux/flux.dark.svg', 'dist/nodes/Flux/Flux.node.json']));
 		expect(files.some((f) => /\.test\.|\/test\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toBe(false);
 		const packedPkg = JSON.parse(readFileSync(join(packed.dir, 'package.json'), 'utf8'));
 		expect(packedPkg.dependencies).toBeUndefined();
 		expect(Object.keys(packedPkg.scripts ?? {}).filter((s) => /install|prepare/.test(s))).toEqual([]);
+		// require('n8n-nodes-cometapi') of the packed package: its main, index.js, gives both classes
+		// (n8n-workflow, the peer dependency, from this repository's node_modules).
+		expect(packedPkg.main).toBe('index.js');
+		const required = execFileSync(
+			node,
+			['-e', 'const p = require(process.argv[1]); console.log(JSON.stringify({ keys: Object.keys(p).sort(), node: new p.Flux().description.name, credential: new p.CometApi().name }))', packed.dir],
+			{ encoding: 'utf8', env: { ...process.env, NODE_PATH: join(root, 'node_modules') } },
+		);
+		expect(JSON.parse(required)).toEqual({ keys: ['CometApi', 'Flux'], node: 'flux', credential: 'cometApi' });
 	} finally {
 		rmSync(packed.folder, { recursive: true, force: true });
 	}

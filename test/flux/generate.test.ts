@@ -270,7 +270,7 @@ describe.each(cases.map((c) => ({ ...c, name: c.customModel ? `custom model ID $
 			prompt,
 		});
 		expect(Object.keys(item.json).sort()).toEqual(
-			['imageCount', 'imageIndex', 'imageUrl', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
+			['cost', 'imageCount', 'imageIndex', 'imageUrl', 'inputMegapixels', 'outputMegapixels', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
 		);
 		const response = item.json.response as IDataObject;
 		expect(response).toMatchObject({ id: taskId, status: 'Ready' });

@@ -71,7 +71,7 @@ describe('the list: the catalogue, then the Flux models CometAPI lists that it d
 
 describe('search filters by name or ID, case-insensitive', () => {
 	test('BFL: "fill" by name, "FLUX-2" by ID, "klein" finds a listed model', async () => {
-		expect(values(await search('bfl', 'Fill'))).toEqual(['flux-pro-1.0-fill']);
+		expect(values(await search('bfl', 'Fill'))).toEqual(['flux-pro-1.0-fill', 'flux-pro-1.0-fill-finetuned']);
 		expect(values(await search('bfl', 'FLUX-2'))).toEqual(['flux-2-pro', 'flux-2-max', 'flux-2-flex', 'flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b']);
 		expect(values(await search('bfl', '  klein '))).toEqual(['flux-2-klein', 'flux-2-klein-4b', 'flux-2-klein-9b']);
 		expect(await search('bfl', 'midjourney')).toEqual([]);
@@ -104,7 +104,7 @@ describe('when /v1/models cannot help, the list is the catalogue, search still f
 		sim.configure({ listedModels: ['gpt-4o', 'mj_imagine'] });
 		expect(await search('bfl')).toEqual(catalogueEntries('bfl'));
 		expect(await search('replicate')).toEqual(catalogueEntries('replicate'));
-		expect(values(await search('bfl', 'depth'))).toEqual(['flux-pro-1.0-depth']);
+		expect(values(await search('bfl', 'depth'))).toEqual(['flux-pro-1.0-depth', 'flux-pro-1.0-depth-finetuned']);
 	});
 
 	test('a key CometAPI refuses (401)', async () => {
@@ -116,7 +116,7 @@ describe('when /v1/models cannot help, the list is the catalogue, search still f
 
 	test('an unreachable base URL', async () => {
 		const results = await search('bfl', 'depth', { cometApi: { apiKey: sim.apiKey, baseUrl: 'http://127.0.0.1:9' } });
-		expect(values(results)).toEqual(['flux-pro-1.0-depth']);
+		expect(values(results)).toEqual(['flux-pro-1.0-depth', 'flux-pro-1.0-depth-finetuned']);
 	});
 
 	test('a redirect to another host is not followed: the key stays on the base URL', async () => {
@@ -128,7 +128,7 @@ describe('when /v1/models cannot help, the list is the catalogue, search still f
 	test('an answer slower than the 10 s list timeout', async () => {
 		sim.inject({ route: 'models', kind: 'slow', delayMs: 15_000 });
 		const started = Date.now();
-		expect(values(await search('bfl', 'ultra'))).toEqual(['flux-pro-1.1-ultra']);
+		expect(values(await search('bfl', 'ultra'))).toEqual(['flux-pro-1.1-ultra', 'flux-pro-1.1-ultra-finetuned']);
 		expect(Date.now() - started).toBeLessThan(14_000);
 	}, 30_000);
 });

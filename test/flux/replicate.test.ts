@@ -223,7 +223,7 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 					prompt,
 				});
 				expect(Object.keys(item.json).sort()).toEqual(
-					['imageCount', 'imageIndex', 'imageUrl', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
+					['cost', 'imageCount', 'imageIndex', 'imageUrl', 'inputMegapixels', 'outputMegapixels', 'prompt', 'response', 'seed', 'status', 'taskId'].sort(),
 				);
 				if (c.input.seed !== undefined) expect(item.json.seed).toBe(c.input.seed);
 				const response = expected.provider(item.json.response as IDataObject);

@@ -6,6 +6,7 @@ export { binaryBuffer, setupBinaryData } from './binary-data.ts';
 export type { HarnessBinaryDataMode } from './binary-data.ts';
 export { ensureExpressionEngine, expressionEngineInUse } from './expression-engine.ts';
 export { testCredential } from './test-credential.ts';
+export { withStandIn } from './stand-in-origin.ts';
 export type { CredentialTestResult } from './test-credential.ts';
 export { HarnessCredentialsHelper } from './credentials-helper.ts';
 export { HarnessCredentialTypes } from './credential-types.ts';

@@ -64,11 +64,12 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 	});
 	const pollingUrl = `${state.origins.polling}/v1/get_result?id=${encodeURIComponent(task.id)}`;
 	// Seen enveloped without polling_url: {id, status: "Pending"}.
-	const answer = webhookUrl
+	const created = webhookUrl
 		? { id: task.id, status: 'Pending', webhook_url: webhookUrl }
 		: state.options.wire === 'envelope'
 			? { id: task.id, status: 'Pending' }
 			: { id: task.id, polling_url: pollingUrl };
+	const answer = { ...created, ...(modelName.startsWith('flux-2-') ? flux2Cost(body, size) : {}) };
 	return json(200, onTheWire(state.options.wire, task, answer, '', { submitted: true }));
 }
 
@@ -125,6 +126,18 @@ export function resultPayload(
 		};
 	}
 	return { id: task.id, status, result: null, progress: null, details: failureDetails(status) };
+}
+
+/**
+ * What BFL's FLUX.2 submit answer adds: `cost` (credits), `input_mp`, `output_mp`. The simulator's
+ * own price list: 3 credits for the first output megapixel (2^20 pixels), 1.5 for each further one
+ * begun, and 1.5 per input image, each counted as one megapixel.
+ */
+export function flux2Cost(body: Record<string, unknown>, size: { width: number; height: number }) {
+	const round = (value: number) => Math.round(value * 100) / 100;
+	const outputMp = round((size.width * size.height) / 2 ** 20);
+	const inputMp = Object.keys(body).filter((field) => /^input_image(_\d+)?$/.test(field)).length;
+	return { cost: round(3 + 1.5 * (Math.ceil(outputMp) - 1) + 1.5 * inputMp), input_mp: inputMp, output_mp: outputMp };
 }
 
 function failureText(details: unknown): string {

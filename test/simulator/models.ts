@@ -114,6 +114,20 @@ const needsControl: CrossCheck = (body) =>
 		? { field: 'control_image', message: 'Either control_image or preprocessed_image must be provided' }
 		: undefined;
 
+// BFL's finetuned endpoints (docs.bfl.ai API reference): the base fields plus finetune_id (required)
+// and finetune_strength 0-2; jpeg or png.
+const finetune: FieldTable = {
+	finetune_id: { type: 'string', required: true },
+	finetune_strength: { type: 'number', min: 0, max: 2 },
+	output_format: { type: 'enum', values: ['jpeg', 'png'] },
+};
+// Canny and depth finetuned: a control image, required, and no preprocessed image.
+const finetunedControl: FieldTable = {
+	...Object.fromEntries(Object.entries(control).filter(([field]) => field !== 'preprocessed_image')),
+	...finetune,
+	control_image: { type: 'image', required: true },
+};
+
 export const BFL_MODELS: Record<string, BflModel> = {
 	'flux-pro-1.1': { fields: proOneOne, defaultOutputFormat: 'jpeg' },
 	'flux-dev': {
@@ -173,6 +187,31 @@ export const BFL_MODELS: Record<string, BflModel> = {
 		defaultOutputFormat: 'jpeg',
 		maxPixels: FLUX2_MAX_PIXELS,
 	},
+	'flux-pro-finetuned': {
+		fields: { ...proOneOne, steps: steps50, guidance: guidance5, ...finetune },
+		defaultOutputFormat: 'jpeg',
+	},
+	'flux-pro-1.1-ultra-finetuned': {
+		fields: {
+			...bflCommon,
+			prompt,
+			image_prompt: text,
+			aspect_ratio: { type: 'ratio' },
+			image_prompt_strength: { type: 'number', min: 0, max: 1 },
+			...finetune,
+		},
+		defaultOutputFormat: 'jpeg',
+	},
+	'flux-pro-1.0-fill-finetuned': { fields: { ...fillOrExpand, mask: image, ...finetune }, defaultOutputFormat: 'jpeg' },
+	'flux-pro-1.0-canny-finetuned': {
+		fields: {
+			...finetunedControl,
+			canny_low_threshold: { type: 'integer', min: 0, max: 500 },
+			canny_high_threshold: { type: 'integer', min: 0, max: 500 },
+		},
+		defaultOutputFormat: 'jpeg',
+	},
+	'flux-pro-1.0-depth-finetuned': { fields: finetunedControl, defaultOutputFormat: 'jpeg' },
 	'flux-2-klein': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 	'flux-2-klein-4b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
 	'flux-2-klein-9b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },

@@ -14,7 +14,16 @@ export interface TaskState {
 	error?: string;
 	/** Progress 0-1 when the API reports it (BFL while Pending, CometAPI's envelope as "40%"). */
 	progress?: number;
+	/** What the task cost, when the answer states it. */
+	cost?: TaskCost;
 	raw: IDataObject;
+}
+
+/** What BFL's answer states a task cost (FLUX.2: `cost` in credits, `input_mp`, `output_mp`); null where it does not say. */
+export interface TaskCost {
+	cost: number | null;
+	inputMegapixels: number | null;
+	outputMegapixels: number | null;
 }
 
 /** Why an answer cannot be read as a task: unusable, or CometAPI refusing in its own words. */
@@ -44,6 +53,17 @@ function describeError(value: unknown): string | undefined {
 	return JSON.stringify(value);
 }
 
+function costOf(body: IDataObject): TaskCost | undefined {
+	const stated = { cost: number(body.cost), inputMegapixels: number(body.input_mp), outputMegapixels: number(body.output_mp) };
+	if (Object.values(stated).every((value) => value === undefined)) return undefined;
+	return { cost: stated.cost ?? null, inputMegapixels: stated.inputMegapixels ?? null, outputMegapixels: stated.outputMegapixels ?? null };
+}
+
+/** The submit's answer states the cost and a poll's may not: what the task cost stays known. */
+export function keepCost(earlier: TaskState, later: TaskState): TaskState {
+	return later.cost || !earlier.cost ? later : { ...later, cost: earlier.cost };
+}
+
 function urlsOf(value: unknown): string[] {
 	const list = Array.isArray(value) ? value : [value];
 	return list.filter((url): url is string => typeof url === 'string' && /^https?:\/\//i.test(url));
@@ -58,6 +78,7 @@ interface ProviderAnswer {
 	prompt?: string;
 	error?: string;
 	progress?: number;
+	cost?: TaskCost;
 }
 
 interface Provider {
@@ -84,6 +105,7 @@ const providers: Record<ApiFormatName, Provider> = {
 				prompt: text(result.prompt),
 				error: describeError(body.details) ?? describeError(body.error),
 				progress: number(body.progress),
+				cost: costOf(body),
 			};
 		},
 	},

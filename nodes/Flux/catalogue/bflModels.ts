@@ -20,6 +20,11 @@ const webhook: Record<string, FieldSpec> = {
 };
 const aspectRatio: FieldSpec = { kind: 'ratioRange', widest: '21:9', tallest: '9:21', default: '16:9' };
 
+const proSteps: Record<string, FieldSpec> = {
+	steps: { kind: 'integer', min: 1, max: 50, default: 40 },
+	guidance: { kind: 'number', min: 1.5, max: 5, default: 2.5 },
+};
+
 const flux1Sized: Record<string, FieldSpec> = {
 	image_prompt: { kind: 'image' },
 	width: size(256, 1440, 32, 1024),
@@ -87,6 +92,49 @@ const control = (guidance: FieldSpec): Record<string, FieldSpec> => ({
 const controlRules: FieldRule[] = [{ kind: 'oneOfRequired', fields: ['control_image', 'preprocessed_image'] }];
 const expandSide: FieldSpec = { kind: 'integer', min: 0, max: 2048, default: 0 };
 
+const fillFields: Record<string, FieldSpec> = {
+	image: { kind: 'image', required: true },
+	mask: { kind: 'image' },
+	...tools({ kind: 'number', min: 1.5, max: 100, default: 60 }),
+};
+const ultraFields: Record<string, FieldSpec> = {
+	image_prompt: { kind: 'image' },
+	aspect_ratio: aspectRatio,
+	image_prompt_strength: { kind: 'number', min: 0, max: 1, default: 0.1 },
+	raw: { kind: 'boolean', default: false },
+	prompt_upsampling: { kind: 'boolean', default: false },
+	seed,
+	safety_tolerance: safetyTolerance,
+	output_format: jpegPngOrWebp('jpeg'),
+	...webhook,
+};
+const cannyGuidance: FieldSpec = { kind: 'number', min: 1, max: 100, default: 30 };
+const depthGuidance: FieldSpec = { kind: 'number', min: 1, max: 100, default: 15 };
+const cannyThresholds: Record<string, FieldSpec> = {
+	canny_low_threshold: { kind: 'integer', min: 0, max: 500, default: 50 },
+	canny_high_threshold: { kind: 'integer', min: 0, max: 500, default: 200 },
+};
+
+/**
+ * A finetuned endpoint: its base model's fields without those BFL's finetuned endpoint does not
+ * take, output jpeg or png, and the finetune: `finetune_id` (required) and `finetune_strength`
+ * 0-2, default 1.1 (1.2 for Ultra). From BFL's API reference, e.g.
+ * https://docs.bfl.ai/api-reference/tasks/generate-an-image-with-flux-[pro]-finetune and
+ * https://docs.bfl.ai/api-reference/tasks/generate-an-image-with-flux-11-[pro]-finetune-with-ultra-mode.
+ */
+const finetuned = (base: Record<string, FieldSpec>, strength: number, without: string[] = []): Record<string, FieldSpec> => ({
+	finetune_id: { kind: 'string', required: true },
+	finetune_strength: { kind: 'number', min: 0, max: 2, default: strength },
+	...Object.fromEntries(Object.entries(base).filter(([field]) => !without.includes(field))),
+	output_format: { kind: 'choice', values: ['jpeg', 'png'], default: 'jpeg' },
+});
+// BFL's canny and depth finetuned endpoints take a control image only (required), no preprocessed image
+// (https://docs.bfl.ai/api-reference/tasks/generate-an-image-with-flux1-canny-[pro]-finetune-using-a-control-image).
+const finetunedControl = (guidance: FieldSpec): Record<string, FieldSpec> => ({
+	control_image: { kind: 'image', required: true },
+	...tools(guidance),
+});
+
 /**
  * Models of the BFL format, with each one's fields, ranges and defaults, from BFL's API reference
  * (https://docs.bfl.ai/api-reference, OpenAPI at https://api.bfl.ai/openapi.json): e.g. fill is
@@ -95,30 +143,11 @@ const expandSide: FieldSpec = { kind: 'integer', min: 0, max: 2048, default: 0 }
  */
 export const bflModels: ModelSpec[] = [
 	{ id: 'flux-pro-1.1', name: 'FLUX 1.1 [pro]', fields: flux1Sized },
-	{
-		id: 'flux-pro-1.1-ultra',
-		name: 'FLUX 1.1 [pro] Ultra',
-		fields: {
-			image_prompt: { kind: 'image' },
-			aspect_ratio: aspectRatio,
-			image_prompt_strength: { kind: 'number', min: 0, max: 1, default: 0.1 },
-			raw: { kind: 'boolean', default: false },
-			prompt_upsampling: { kind: 'boolean', default: false },
-			seed,
-			safety_tolerance: safetyTolerance,
-			output_format: jpegPngOrWebp('jpeg'),
-			...webhook,
-		},
-	},
+	{ id: 'flux-pro-1.1-ultra', name: 'FLUX 1.1 [pro] Ultra', fields: ultraFields },
 	{
 		id: 'flux-pro',
 		name: 'FLUX.1 [pro]',
-		fields: {
-			...flux1Sized,
-			steps: { kind: 'integer', min: 1, max: 50, default: 40 },
-			guidance: { kind: 'number', min: 1.5, max: 5, default: 2.5 },
-			interval: { kind: 'number', min: 1, max: 4, default: 2 },
-		},
+		fields: { ...flux1Sized, ...proSteps, interval: { kind: 'number', min: 1, max: 4, default: 2 } },
 	},
 	{
 		id: 'flux-dev',
@@ -133,11 +162,7 @@ export const bflModels: ModelSpec[] = [
 	{ id: 'flux-kontext-max', name: 'FLUX.1 Kontext [max] (edit with an input image)', fields: kontext },
 	{ id: 'flux-2-pro', name: 'FLUX.2 [pro]', fields: flux2 },
 	{ id: 'flux-2-max', name: 'FLUX.2 [max]', fields: flux2 },
-	{
-		id: 'flux-pro-1.0-fill',
-		name: 'FLUX.1 Fill [pro] (inpaint with a mask)',
-		fields: { image: { kind: 'image', required: true }, mask: { kind: 'image' }, ...tools({ kind: 'number', min: 1.5, max: 100, default: 60 }) },
-	},
+	{ id: 'flux-pro-1.0-fill', name: 'FLUX.1 Fill [pro] (inpaint with a mask)', fields: fillFields },
 	{
 		id: 'flux-pro-1.0-expand',
 		name: 'FLUX.1 Expand [pro] (outpaint)',
@@ -153,17 +178,13 @@ export const bflModels: ModelSpec[] = [
 	{
 		id: 'flux-pro-1.0-canny',
 		name: 'FLUX.1 Canny [pro] (follow the edges of an image)',
-		fields: {
-			...control({ kind: 'number', min: 1, max: 100, default: 30 }),
-			canny_low_threshold: { kind: 'integer', min: 0, max: 500, default: 50 },
-			canny_high_threshold: { kind: 'integer', min: 0, max: 500, default: 200 },
-		},
+		fields: { ...control(cannyGuidance), ...cannyThresholds },
 		rules: controlRules,
 	},
 	{
 		id: 'flux-pro-1.0-depth',
 		name: 'FLUX.1 Depth [pro] (follow the depth of an image)',
-		fields: control({ kind: 'number', min: 1, max: 100, default: 15 }),
+		fields: control(depthGuidance),
 		rules: controlRules,
 	},
 	{
@@ -174,6 +195,24 @@ export const bflModels: ModelSpec[] = [
 			steps: { kind: 'integer', min: 1, max: 50, default: 50 },
 			guidance: { kind: 'number', min: 1.5, max: 10, default: 4.5 },
 		},
+	},
+	// BFL deprecated its finetuning API on 2025-10-31; CometAPI still lists inference on finetunes.
+	{ id: 'flux-pro-finetuned', name: 'FLUX.1 [pro] Finetuned (your finetune)', fields: finetuned({ ...flux1Sized, ...proSteps }, 1.1) },
+	{
+		id: 'flux-pro-1.1-ultra-finetuned',
+		name: 'FLUX 1.1 [pro] Ultra Finetuned (your finetune)',
+		fields: finetuned(ultraFields, 1.2, ['raw']),
+	},
+	{ id: 'flux-pro-1.0-fill-finetuned', name: 'FLUX.1 Fill [pro] Finetuned (your finetune)', fields: finetuned(fillFields, 1.1) },
+	{
+		id: 'flux-pro-1.0-canny-finetuned',
+		name: 'FLUX.1 Canny [pro] Finetuned (your finetune)',
+		fields: finetuned({ ...finetunedControl(cannyGuidance), ...cannyThresholds }, 1.1),
+	},
+	{
+		id: 'flux-pro-1.0-depth-finetuned',
+		name: 'FLUX.1 Depth [pro] Finetuned (your finetune)',
+		fields: finetuned(finetunedControl(depthGuidance), 1.1),
 	},
 ];
 
@@ -189,6 +228,11 @@ export const bflUnlistedModels: ModelSpec[] = [
 
 /** For a model ID typed by hand: the catalogue model of the same family, or undefined. */
 export const bflFamilies: Array<{ pattern: RegExp; like: string }> = [
+	{ pattern: /fill.*-finetuned$/, like: 'flux-pro-1.0-fill-finetuned' },
+	{ pattern: /canny.*-finetuned$/, like: 'flux-pro-1.0-canny-finetuned' },
+	{ pattern: /depth.*-finetuned$/, like: 'flux-pro-1.0-depth-finetuned' },
+	{ pattern: /ultra.*-finetuned$/, like: 'flux-pro-1.1-ultra-finetuned' },
+	{ pattern: /^flux-pro.*-finetuned$/, like: 'flux-pro-finetuned' },
 	{ pattern: /fill/, like: 'flux-pro-1.0-fill' },
 	{ pattern: /expand/, like: 'flux-pro-1.0-expand' },
 	{ pattern: /canny/, like: 'flux-pro-1.0-canny' },

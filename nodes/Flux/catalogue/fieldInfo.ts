@@ -11,6 +11,14 @@ export const fieldInfo: Record<string, FieldInfo> = {
 		displayName: 'Go Fast',
 		description: 'Whether to run a faster, slightly lower-quality version of the model',
 	},
+	finetune_id: {
+		displayName: 'Finetune ID',
+		description: 'ID of the finetune you trained (required by the finetuned models)',
+	},
+	finetune_strength: {
+		displayName: 'Finetune Strength',
+		description: 'How strongly the finetune shapes the image: 0 not at all, 1 fully, up to 2',
+	},
 	guidance: { displayName: 'Guidance', description: 'How closely the image follows the prompt' },
 	height: { displayName: 'Height', description: 'Output height in pixels' },
 	image: {

@@ -15,7 +15,7 @@ export type FieldSpec =
 	| { kind: 'choice'; values: string[]; default?: string }
 	/** An aspect ratio "W:H" whose value lies between two bounds, e.g. 21:9 and 9:21. */
 	| { kind: 'ratioRange'; widest: string; tallest: string; default?: string }
-	| { kind: 'string'; format?: 'url' }
+	| { kind: 'string'; format?: 'url'; required?: boolean }
 	/** An image given as a URL, or taken from a binary property of the input item. */
 	| { kind: 'image'; required?: boolean }
 	/** Up to `max` images, each a URL or a binary property of the input item (see imageInputs.ts). */

@@ -109,7 +109,8 @@ export function validateFields(
 		normalised[field] = checked.value as IDataObject[string];
 	}
 	const missing = Object.entries(specs).find(
-		([field, spec]) => spec.kind === 'image' && spec.required && normalised[field] === undefined && !setElsewhere.includes(field),
+		([field, spec]) =>
+			(spec.kind === 'image' || spec.kind === 'string') && spec.required && normalised[field] === undefined && !setElsewhere.includes(field),
 	)?.[0];
 	if (missing) return { fields, problem: { field: missing, message: 'is required' } };
 	const broken = (model.rules ?? []).map((rule) => ruleProblem(rule, normalised, setElsewhere)).find(Boolean);

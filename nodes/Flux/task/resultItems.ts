@@ -37,6 +37,10 @@ export async function resultItems(
 				imageCount: count,
 				prompt: task.prompt ?? null,
 				seed: task.seed ?? null,
+				// As the API stated them, never computed here.
+				cost: task.cost?.cost ?? null,
+				inputMegapixels: task.cost?.inputMegapixels ?? null,
+				outputMegapixels: task.cost?.outputMegapixels ?? null,
 				response: task.raw,
 			};
 			if (!settings.downloadImages) return { json, pairedItem };

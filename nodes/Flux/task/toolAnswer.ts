@@ -30,6 +30,9 @@ function lifetime(expiresAt: Date | undefined, now: number): string {
 	return minutes < 1 ? 'less than a minute' : `about ${minutes} minute${minutes === 1 ? '' : 's'} from now`;
 }
 
+/** The task's cost for the model, when the API stated it. */
+const statedCost = (task: TaskState) => (typeof task.cost?.cost === 'number' ? { cost: task.cost.cost } : {});
+
 /** What the model asked for, when the item submitted a task (Get Result asks for none). */
 export interface ToolAsked {
 	model?: string;
@@ -56,6 +59,7 @@ export function toolAnswer(
 		prompt: task.prompt ?? asked.prompt ?? null,
 		linkExpiresAt: expiresAt?.toISOString() ?? null,
 		linkValidFor: lifetime(expiresAt, now),
+		...statedCost(task),
 		note: 'Give the user imageUrl exactly as it is; the link expires.',
 	};
 	return [{ json, pairedItem: { item: context.getItemIndex() } }];
@@ -77,6 +81,7 @@ export function toolPendingAnswer(
 		imageReady: false,
 		model: asked.model ?? null,
 		prompt: task.prompt ?? asked.prompt ?? null,
+		...statedCost(task),
 		note: 'The image is not ready yet. Collect it later with this node\'s Get Result operation and this taskId.',
 	};
 	return [{ json, pairedItem: { item: context.getItemIndex() } }];

@@ -4,7 +4,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { ApiFormatName } from '../catalogue';
 import { fetchTask } from '../api/cometApi';
 import { collectLater } from '../api/errors';
-import type { TaskState } from '../api/taskState';
+import { keepCost, type TaskState } from '../api/taskState';
 import { meaningOf, outcomeOf } from '../api/taskStatus';
 
 export interface WaitOptions {
@@ -31,7 +31,7 @@ export async function waitForTask(
 		if (Date.now() + delay > options.deadline) throw timedOut(context, task, options.timeoutSeconds);
 		await sleep(delay, options.signal);
 		const sentAt = Date.now();
-		task = await fetchTask(context, baseUrl, format, task.id, options);
+		task = keepCost(task, await fetchTask(context, baseUrl, format, task.id, options));
 		// CometAPI measured the progress somewhere between sending and answering.
 		latest = task.progress === undefined ? undefined : { at: (sentAt + Date.now()) / 2, progress: task.progress };
 		first ??= latest;
