@@ -63,19 +63,19 @@ describe('finetuned models: the Finetune ID is required', () => {
 	test.each(['flux-pro-finetuned', 'flux-pro-1.1-ultra-finetuned'])('%s without finetune_id: stopped before any request, naming the field', async (model) => {
 		const run = await fluxRun(sim, generate(model, { finetune_strength: 1 }));
 		expect(run.status).toBe('error');
-		expect(run.error?.message).toBe(`Finetune ID (finetune_id) is required for ${model}`);
+		expect(run.error?.message).toBe(`Finetune ID is required for ${model}`);
 		expect(submitsSent(sim)).toEqual([]);
 	});
 
 	test('an empty finetune_id is refused too', async () => {
 		const run = await fluxRun(sim, generate('flux-pro-finetuned', { finetune_id: '  ' }));
-		expect(run.error?.message).toMatch(/^Finetune ID \(finetune_id\) must be a non-empty text/);
+		expect(run.error?.message).toMatch(/^Finetune ID must be a non-empty text \(got "  "\) for flux-pro-finetuned$/);
 		expect(submitsSent(sim)).toEqual([]);
 	});
 
 	test('finetune_strength out of 0-2 is refused with the range', async () => {
 		const run = await fluxRun(sim, generate('flux-pro-finetuned', { finetune_id: 'ft', finetune_strength: 2.5 }));
-		expect(run.error?.message).toMatch(/^Finetune Strength \(finetune_strength\) must be a number, 0-2/);
+		expect(run.error?.message).toMatch(/^Finetune Strength must be a number, 0-2 \(got 2\.5\)/);
 		expect(submitsSent(sim)).toEqual([]);
 	});
 
@@ -85,10 +85,9 @@ describe('finetuned models: the Finetune ID is required', () => {
 			{ ...generate('flux-pro-finetuned', {}), additionalFields: { finetune_id: '={{ $json.finetune || "" }}' } },
 			{ continueOnFail: true, items: [{ json: { finetune: 'ft-cat' } }, { json: {} }] as INodeExecutionData[] },
 		);
-		// An empty expression result leaves the field out of the body: the item is stopped by the rule.
 		expect(run.items.map((item) => item.json.error ?? item.json.taskId)).toEqual([
 			expect.any(String),
-			expect.stringMatching(/Finetune ID \(finetune_id\)/),
+			expect.stringMatching(/^Finetune ID must be a non-empty text/),
 		]);
 		expect(bodiesSent(sim, '/flux/v1/flux-pro-finetuned')).toStrictEqual([{ prompt: 'my dog on the moon', finetune_id: 'ft-cat' }]);
 	});
