@@ -203,7 +203,8 @@ describe('invalid input fails before any request', () => {
 
 		// With "On Error: Continue" the item itself carries the node's NodeOperationError.
 		const continued = await runFlux(sim, c.parameters, { items: c.items, continueOnFail: true });
-		expect(continued.status).toBe('success');
+		// Compared with the error, so a failure says what stopped the run.
+		expect({ status: continued.status, error: continued.error?.stack }).toEqual({ status: 'success', error: undefined });
 		expect(continued.requests).toEqual([]);
 		expect(continued.items).toHaveLength(1);
 		const [item] = continued.items;
