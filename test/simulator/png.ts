@@ -1,4 +1,5 @@
 import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
+import type { ImageWeight } from './types.ts';
 import { hslToRgb, layOut, noiseBytes, type Picture, type Rgb } from './picture.ts';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -64,7 +65,7 @@ export interface ImageSpec {
 	seed: number;
 	prompt: string;
 	/** 'small': no noise band, a few KB whatever the size. */
-	weight: 'realistic' | 'small';
+	weight: ImageWeight;
 }
 
 /**

@@ -98,7 +98,12 @@ async function readIncoming(req: IncomingMessage): Promise<Incoming> {
 function send(res: ServerResponse, reply: Reply): void {
 	if (res.destroyed) return;
 	res.writeHead(reply.status, reply.headers);
-	res.end(reply.body);
+	if (!Array.isArray(reply.body)) {
+		res.end(reply.body);
+		return;
+	}
+	for (const piece of reply.body) res.write(piece);
+	res.end();
 }
 
 /** A TCP reset (RST), what a crashed proxy or a dropped connection looks like to the client. */

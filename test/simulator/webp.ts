@@ -42,7 +42,7 @@ export function pictureWebp(spec: ImageSpec): Buffer[] {
 	head.writeUInt32LE(12 + padded, 4);
 	head.write('WEBPVP8L', 8, 'ascii');
 	head.writeUInt32LE(data.length, 16);
-	return [head, data, Buffer.alloc(padded - data.length)];
+	return [head, Buffer.from(data.buffer, data.byteOffset, data.length), Buffer.alloc(padded - data.length)];
 }
 
 function writeField(bits: WebpBits, picture: Picture): void {
