@@ -1,4 +1,4 @@
-import { layOut, noiseBytes, type Picture, type Rgb } from './picture.ts';
+import { layOut, noiseBytes, perSize, type Picture, type Rgb } from './picture.ts';
 import type { ImageSpec } from './png.ts';
 
 /** About 300 KB per megapixel, what a JPEG result weighs. */
@@ -10,12 +10,13 @@ export const JPEG_BYTES_PER_PIXEL = 0.3;
 
 // Quantisation 8 for DC makes a flat block's coefficient exactly its level minus 128.
 const QUANT = [8, ...Array<number>(63).fill(16)];
-// Huffman codes as [length, code]: DC categories 0-11 in 4 bits; AC: size-1 and size-2 coefficients
-// and end of block (the only symbols written).
-const DC_CODES: Array<[number, number]> = Array.from({ length: 12 }, (_, category) => [4, category]);
-const AC_ONE: [number, number] = [1, 0b0];
-const AC_TWO: [number, number] = [2, 0b10];
-const AC_EOB: [number, number] = [3, 0b110];
+// Huffman codes as [length, code], shortest for what a field block is made of (no DC change, end of
+// block): DC category 0 in 1 bit, 1-11 in 5; AC: end of block and size-1 and size-2 coefficients,
+// the only symbols written.
+const DC_CODES: Array<[number, number]> = Array.from({ length: 12 }, (_, category) => (category === 0 ? [1, 0] : [5, 0b10000 + category - 1]));
+const AC_EOB: [number, number] = [1, 0b0];
+const AC_ONE: [number, number] = [2, 0b10];
+const AC_TWO: [number, number] = [3, 0b110];
 
 export function pictureJpeg(spec: ImageSpec): Buffer[] {
 	const { width, height } = spec;
@@ -85,39 +86,33 @@ interface NoiseRows {
 	encoded(from: number, to: number): Buffer;
 }
 
-const noiseCache = new Map<string, NoiseRows>();
+const noiseRowsBySize = perSize<NoiseRows>();
 /** Noise rows repeat after this many: encoding each one takes longer than the rest of an image. */
 const DISTINCT_NOISE_ROWS = 8;
-const NOISE_CACHE_SIZES = 6;
 
 /** The noise MCU rows for this size: enough of them for JPEG_BYTES_PER_PIXEL, encoded once. */
 function noiseRows(width: number, height: number): NoiseRows {
-	const key = `${width}x${height}`;
-	const cached = noiseCache.get(key);
-	if (cached) return cached;
-	const sample = encodeNoiseRow(width, 0);
-	const mcuRows = Math.ceil(height / 8);
-	const rows = Math.min(mcuRows, Math.round((JPEG_BYTES_PER_PIXEL * width * height) / sample.length));
-	let bytes: Buffer | undefined;
-	const made: NoiseRows = {
-		rows,
-		// Rows [from, to) with the restart markers between them, the same for every image of the size.
-		encoded(from, to) {
-			if (!bytes) {
-				const distinct = [sample, ...Array.from({ length: DISTINCT_NOISE_ROWS - 1 }, (_, i) => encodeNoiseRow(width, i + 1))];
-				const pieces: Uint8Array[] = [];
-				for (let row = from; row < to; row++) {
-					pieces.push(distinct[row % DISTINCT_NOISE_ROWS]);
-					if (row < to - 1) pieces.push(restart(row));
+	return noiseRowsBySize(`${width}x${height}`, () => {
+		const sample = encodeNoiseRow(width, 0);
+		const rows = Math.min(Math.ceil(height / 8), Math.round((JPEG_BYTES_PER_PIXEL * width * height) / sample.length));
+		let bytes: Buffer | undefined;
+		return {
+			rows,
+			// Rows [from, to) with the restart markers between them, the same for every image of the size.
+			encoded(from, to) {
+				if (!bytes) {
+					const distinct = [sample, ...Array.from({ length: DISTINCT_NOISE_ROWS - 1 }, (_, i) => encodeNoiseRow(width, i + 1))];
+					const pieces: Uint8Array[] = [];
+					for (let row = from; row < to; row++) {
+						pieces.push(distinct[row % DISTINCT_NOISE_ROWS]);
+						if (row < to - 1) pieces.push(restart(row));
+					}
+					bytes = Buffer.concat(pieces);
 				}
-				bytes = Buffer.concat(pieces);
-			}
-			return bytes;
-		},
-	};
-	if (noiseCache.size >= NOISE_CACHE_SIZES) noiseCache.delete(noiseCache.keys().next().value as string);
-	noiseCache.set(key, made);
-	return made;
+				return bytes;
+			},
+		};
+	});
 }
 
 function encodeNoiseRow(width: number, row: number): Uint8Array {
@@ -155,7 +150,7 @@ function headers(width: number, height: number): Buffer {
 		...segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0]),
 		...segment(0xc4, [
 			...huffman(0, DC_CODES, DC_CODES.map((_, category) => category)),
-			...huffman(1, [AC_ONE, AC_TWO, AC_EOB], [0x01, 0x02, 0x00]),
+			...huffman(1, [AC_EOB, AC_ONE, AC_TWO], [0x00, 0x01, 0x02]),
 		]),
 		...segment(0xdd, [mcusPerRow >> 8, mcusPerRow & 0xff]),
 		...segment(0xda, [3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 63, 0]),

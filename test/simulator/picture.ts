@@ -85,6 +85,25 @@ export function hslToRgb(h: number, s: number, l: number): Rgb {
 	return [channel(h + 1 / 3), channel(h), channel(h - 1 / 3)].map((x) => Math.round(x * 255)) as unknown as Rgb;
 }
 
+/**
+ * A cache of what every image of one size shares (its noise), for the few sizes used last: making it
+ * costs more than the rest of an image.
+ */
+export function perSize<T>(): (key: string, make: () => T) => T {
+	const made = new Map<string, T>();
+	return (key, make) => {
+		let value = made.get(key);
+		if (value === undefined) {
+			value = make();
+			if (made.size >= SIZES_KEPT) made.delete(made.keys().next().value as string);
+			made.set(key, value);
+		}
+		return value;
+	};
+}
+
+const SIZES_KEPT = 6;
+
 /** The same bytes for the same key, fast: the noise every image of one size shares. */
 export function noiseBytes(length: number, key: number): Buffer {
 	const bytes = Buffer.alloc(length);

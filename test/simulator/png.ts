@@ -1,6 +1,6 @@
 import { constants, crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import type { ImageWeight } from './types.ts';
-import { hslToRgb, layOut, noiseBytes, type Picture, type Rgb } from './picture.ts';
+import { hslToRgb, layOut, noiseBytes, perSize, type Picture, type Rgb } from './picture.ts';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -161,27 +161,22 @@ function scratch(length: number): Buffer {
 	return scratchBuffer.subarray(0, length).fill(0);
 }
 
-const noiseCache = new Map<string, { chunk: Buffer; adler: number; rawLength: number }>();
-const NOISE_CACHE_SIZES = 6;
+const noiseChunks = perSize<{ chunk: Buffer; adler: number; rawLength: number }>();
 
-/** `rows` rows of noise (filter none) in stored deflate blocks, as one IDAT chunk; made once per size. */
+/** `rows` rows of noise (filter none) in stored deflate blocks, as one IDAT chunk. */
 function noiseChunk(width: number, rows: number): { chunk: Buffer; adler: number; rawLength: number } {
-	const key = `${width}x${rows}`;
-	const cached = noiseCache.get(key);
-	if (cached) return cached;
-	const rowLength = width * 3 + 1;
-	const raw = noiseBytes(rowLength * rows, width);
-	for (let y = 0; y < rows; y++) raw[y * rowLength] = 0;
-	const blocks: Buffer[] = [];
-	for (let offset = 0; offset < raw.length; offset += 0xffff) {
-		const piece = raw.subarray(offset, Math.min(raw.length, offset + 0xffff));
-		const head = Buffer.from([0, piece.length & 0xff, piece.length >> 8, ~piece.length & 0xff, (~piece.length >> 8) & 0xff]);
-		blocks.push(head, piece);
-	}
-	const made = { chunk: chunk('IDAT', Buffer.concat(blocks)), adler: adler32(raw), rawLength: raw.length };
-	if (noiseCache.size >= NOISE_CACHE_SIZES) noiseCache.delete(noiseCache.keys().next().value as string);
-	noiseCache.set(key, made);
-	return made;
+	return noiseChunks(`${width}x${rows}`, () => {
+		const rowLength = width * 3 + 1;
+		const raw = noiseBytes(rowLength * rows, width);
+		for (let y = 0; y < rows; y++) raw[y * rowLength] = 0;
+		const blocks: Buffer[] = [];
+		for (let offset = 0; offset < raw.length; offset += 0xffff) {
+			const piece = raw.subarray(offset, Math.min(raw.length, offset + 0xffff));
+			const head = Buffer.from([0, piece.length & 0xff, piece.length >> 8, ~piece.length & 0xff, (~piece.length >> 8) & 0xff]);
+			blocks.push(head, piece);
+		}
+		return { chunk: chunk('IDAT', Buffer.concat(blocks)), adler: adler32(raw), rawLength: raw.length };
+	});
 }
 
 function adler32(bytes: Uint8Array): number {

@@ -1,4 +1,4 @@
-import { layOut, noiseBytes, type Picture, type Rgb } from './picture.ts';
+import { layOut, noiseBytes, perSize, type Picture, type Rgb } from './picture.ts';
 import type { ImageSpec } from './png.ts';
 
 /** About 200 KB per megapixel, what a lossy WebP result weighs. */
@@ -135,30 +135,25 @@ interface NoisePixels {
 	bits(rows: number): Uint8Array;
 }
 
-const noiseCache = new Map<string, NoisePixels>();
-const NOISE_CACHE_SIZES = 6;
+const noiseBySize = perSize<NoisePixels>();
 
 function noisePixels(width: number, height: number): NoisePixels {
-	const key = `${width}x${height}`;
-	const cached = noiseCache.get(key);
-	if (cached) return cached;
-	const rows = Math.min(height, Math.round((WEBP_BYTES_PER_PIXEL * 8 * height) / NOISE_PIXEL_BITS));
-	let encoded: Uint8Array | undefined;
-	const made: NoisePixels = {
-		rows,
-		bits(wanted) {
-			if (!encoded) {
-				const random = noiseBytes(width * wanted * 3, width * 31 + wanted);
-				const writer = new WebpBits();
-				for (let i = 0; i < random.length; i += 3) literal(writer, random[i], random[i + 1], random[i + 2]);
-				encoded = writer.finish();
-			}
-			return encoded;
-		},
-	};
-	if (noiseCache.size >= NOISE_CACHE_SIZES) noiseCache.delete(noiseCache.keys().next().value as string);
-	noiseCache.set(key, made);
-	return made;
+	return noiseBySize(`${width}x${height}`, () => {
+		const rows = Math.min(height, Math.round((WEBP_BYTES_PER_PIXEL * 8 * height) / NOISE_PIXEL_BITS));
+		let encoded: Uint8Array | undefined;
+		return {
+			rows,
+			bits(wanted) {
+				if (!encoded) {
+					const random = noiseBytes(width * wanted * 3, width * 31 + wanted);
+					const writer = new WebpBits();
+					for (let i = 0; i < random.length; i += 3) literal(writer, random[i], random[i + 1], random[i + 2]);
+					encoded = writer.finish();
+				}
+				return encoded;
+			},
+		};
+	});
 }
 
 /** VP8L's bit order: least significant bit first. */
