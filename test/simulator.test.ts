@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { crc32, inflateSync } from 'node:zlib';
 import { request } from 'undici';
+import { imageDimensions } from './simulator/dimensions.ts';
 import { startSimulator, type Simulator, type WireShape } from './simulator/index.ts';
 import { encodePng } from './simulator/png.ts';
 import type { TaskRecord } from './simulator/tasks.ts';
@@ -707,6 +711,180 @@ describe('images', () => {
 		expect((await call(`${sim.imageOrigin}/images/nope/0.png?sig=x`, { key: null })).status).toBe(
 			404,
 		);
+	});
+});
+
+describe('images at the size asked for', () => {
+	async function bflPicture(model: string, body: Json): Promise<Answer> {
+		const { id } = await submitBfl(model, { prompt: 'a lighthouse at dawn', ...body });
+		const done = await waitForBfl(id);
+		return call(done.result.sample, { key: null });
+	}
+
+	async function replicatePicture(model: string, input: Json): Promise<Answer> {
+		const prediction = (await submitReplicate({ model, input: { prompt: 'a lighthouse at dawn', ...input } }, { prefer: 'wait' })).json();
+		return call([prediction.output].flat()[0], { key: null });
+	}
+
+	const sizeOf = (res: Answer) => imageDimensions(res.bytes);
+
+	it.each([
+		['flux-dev', { width: 768, height: 1440 }, 768, 1440],
+		['flux-dev', {}, 1024, 768],
+		['flux-pro-1.1', { height: 512 }, 1024, 512],
+		['flux-pro-1.1-ultra', {}, 2720, 1536],
+		['flux-pro-1.1-ultra', { aspect_ratio: '1:1' }, 2048, 2048],
+		['flux-pro-1.1-ultra', { aspect_ratio: '9:21' }, 1344, 3136],
+		['flux-kontext-pro', {}, 1024, 1024],
+		['flux-kontext-pro', { aspect_ratio: '16:9' }, 1360, 768],
+		['flux-2-pro', {}, 1024, 1024],
+		['flux-2-pro', { width: 1440, height: 816 }, 1440, 816],
+		['flux-2-flex', { width: 64, height: 2048 }, 64, 2048],
+	])('BFL %s %j: %i x %i', async (model, body, width, height) => {
+		expect(sizeOf(await bflPicture(model, body))).toEqual({ width, height });
+	});
+
+	it('FLUX.1 Fill answers at its input image\'s size, Expand adds the borders, FLUX.2 follows its first reference', async () => {
+		const input = encodePng(40, 30, new Uint8Array(40 * 30 * 3)).toString('base64');
+		expect(sizeOf(await bflPicture('flux-pro-1.0-fill', { image: input }))).toEqual({ width: 40, height: 30 });
+		expect(sizeOf(await bflPicture('flux-pro-1.0-expand', { image: input, top: 10, left: 4, right: 6 }))).toEqual({ width: 50, height: 40 });
+		expect(sizeOf(await bflPicture('flux-pro-1.0-canny', { control_image: `data:image/png;base64,${input}` }))).toEqual({ width: 40, height: 30 });
+		expect(sizeOf(await bflPicture('flux-2-pro', { input_image: input }))).toEqual({ width: 40, height: 30 });
+		// An input whose header is not an image's (or a URL): the model's square default.
+		const notAnImage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.alloc(40, 0x7f)]).toString('base64');
+		expect(sizeOf(await bflPicture('flux-pro-1.0-fill', { image: notAnImage }))).toEqual({ width: 1024, height: 1024 });
+	});
+
+	it.each([
+		['black-forest-labs/flux-schnell', {}, 1024, 1024],
+		['black-forest-labs/flux-schnell', { aspect_ratio: '16:9' }, 1344, 768],
+		['black-forest-labs/flux-schnell', { aspect_ratio: '9:21', megapixels: '0.25' }, 320, 768],
+		['black-forest-labs/flux-dev', { aspect_ratio: '3:2' }, 1216, 832],
+		['black-forest-labs/flux-1.1-pro', { aspect_ratio: 'custom', width: 1440, height: 260 }, 1440, 256],
+		['black-forest-labs/flux-1.1-pro', { aspect_ratio: '4:5' }, 896, 1088],
+		['black-forest-labs/flux-1.1-pro-ultra', {}, 2048, 2048],
+		['black-forest-labs/flux-2-pro', {}, 1024, 1024],
+		['black-forest-labs/flux-2-pro', { resolution: '4 MP' }, 2048, 2048],
+		['black-forest-labs/flux-2-max', { aspect_ratio: '16:9', resolution: '2 MP' }, 1936, 1088],
+		['black-forest-labs/flux-2-flex', { aspect_ratio: 'custom', width: 2048, height: 1152 }, 2048, 1152],
+		['black-forest-labs/flux-2-dev', { aspect_ratio: '9:16' }, 768, 1360],
+		['black-forest-labs/flux-kontext-pro', {}, 1024, 1024],
+	])('Replicate %s %j: %i x %i', async (model, input, width, height) => {
+		expect(sizeOf(await replicatePicture(model, input))).toEqual({ width, height });
+	});
+
+	it('serves the format asked for: a PNG that inflates to its rows, a JPEG with a frame and restart markers, a lossless WebP', async () => {
+		const png = await bflPicture('flux-dev', { width: 800, height: 608, output_format: 'png' });
+		expect(png.headers['content-type']).toBe('image/png');
+		expect(decodePng(png.bytes)).toMatchObject({ width: 800, height: 608 });
+
+		const jpeg = await bflPicture('flux-dev', { width: 800, height: 608, output_format: 'jpeg' });
+		expect(jpeg.headers['content-type']).toBe('image/jpeg');
+		expect(sizeOf(jpeg)).toEqual({ width: 800, height: 608 });
+		expect([...jpeg.bytes.subarray(-2)]).toEqual([0xff, 0xd9]);
+		const restarts = [...jpeg.bytes.subarray(0, -1)].filter((byte, i) => byte === 0xff && jpeg.bytes[i + 1] >= 0xd0 && jpeg.bytes[i + 1] <= 0xd7);
+		expect(restarts).toHaveLength(608 / 8 - 1);
+
+		const webp = await bflPicture('flux-dev', { width: 800, height: 608, output_format: 'webp' });
+		expect(webp.headers['content-type']).toBe('image/webp');
+		expect(webp.bytes.subarray(12, 16).toString('ascii')).toBe('VP8L');
+		expect(webp.bytes.readUInt32LE(4)).toBe(webp.bytes.length - 8);
+		expect(sizeOf(webp)).toEqual({ width: 800, height: 608 });
+
+		const replicateJpg = await replicatePicture('black-forest-labs/flux-schnell', { output_format: 'jpg', aspect_ratio: '21:9' });
+		expect(replicateJpg.headers['content-type']).toBe('image/jpeg');
+		expect(sizeOf(replicateJpg)).toEqual({ width: 1536, height: 640 });
+	});
+
+	it('weighs what a real result does: PNG about 1.5 MB at 1 MP and about 8 MB at 4 MP, JPEG and WebP a few hundred KB per MP', async () => {
+		const megabytes = (res: Answer) => res.bytes.length / 1e6;
+		expect(megabytes(await bflPicture('flux-dev', { width: 1024, height: 1024, output_format: 'png' }))).toBeCloseTo(1.55, 1);
+		expect(megabytes(await bflPicture('flux-2-pro', { width: 2048, height: 2048, output_format: 'png' }))).toBeCloseTo(8.3, 1);
+		const jpeg = await bflPicture('flux-dev', { width: 1024, height: 1024 });
+		expect(Number(jpeg.headers['content-length'])).toBe(jpeg.bytes.length);
+		expect(megabytes(jpeg)).toBeGreaterThan(0.25);
+		expect(megabytes(jpeg)).toBeLessThan(0.4);
+		const webp = await replicatePicture('black-forest-labs/flux-schnell', {});
+		expect(megabytes(webp)).toBeGreaterThan(0.15);
+		expect(megabytes(webp)).toBeLessThan(0.3);
+	});
+
+	it("imageWeight 'small' keeps the size in pixels and weighs a few KB", async () => {
+		sim.configure({ imageWeight: 'small' });
+		for (const output_format of ['png', 'jpeg', 'webp']) {
+			const res = await bflPicture('flux-dev', { width: 1024, height: 1024, output_format });
+			expect(sizeOf(res)).toEqual({ width: 1024, height: 1024 });
+			expect(res.bytes.length).toBeLessThan(20_000);
+		}
+	});
+
+	it('draws each image apart: the colour follows the seed, the words the prompt; a second download is the same bytes', async () => {
+		const picture = async (prompt: string, seed: number) => {
+			const { id } = await submitBfl('flux-dev', { prompt, seed, width: 512, height: 512, output_format: 'png' });
+			return (await call((await waitForBfl(id)).result.sample, { key: null })).bytes;
+		};
+		const first = await picture('a red boat', 1);
+		const again = await picture('a red boat', 1);
+		expect(again.equals(first)).toBe(true);
+		const otherSeed = decodePng(await picture('a red boat', 2));
+		const otherPrompt = decodePng(await picture('a blue car', 1));
+		const decoded = decodePng(first);
+		expect(decoded.pixel(0, 0)).not.toEqual(otherSeed.pixel(0, 0));
+		expect(decoded.pixel(0, 0)).toEqual(otherPrompt.pixel(0, 0));
+		const ink = (image: ReturnType<typeof decodePng>) =>
+			Array.from({ length: 200 * 100 }, (_, i) => image.pixel(i % 200, Math.floor(i / 200)).join()).filter((p) => p === '246,244,236').length;
+		expect(ink(decoded)).toBeGreaterThan(500);
+		expect(ink(otherPrompt)).not.toBe(ink(decoded));
+	});
+});
+
+/** A PNG's pixels (8-bit RGB, as the simulator writes them): every chunk's CRC and zlib's checksum are checked on the way. */
+function decodePng(bytes: Buffer): { width: number; height: number; pixel(x: number, y: number): number[] } {
+	expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	const idat: Buffer[] = [];
+	let width = 0;
+	let height = 0;
+	for (let at = 8; at < bytes.length; ) {
+		const length = bytes.readUInt32BE(at);
+		const type = bytes.toString('ascii', at + 4, at + 8);
+		const data = bytes.subarray(at + 8, at + 8 + length);
+		expect(bytes.readUInt32BE(at + 8 + length)).toBe(crc32(bytes.subarray(at + 4, at + 8 + length)));
+		if (type === 'IHDR') [width, height] = [data.readUInt32BE(0), data.readUInt32BE(4)];
+		if (type === 'IDAT') idat.push(data);
+		at += 12 + length;
+	}
+	const raw = inflateSync(Buffer.concat(idat));
+	const stride = width * 3;
+	expect(raw.length).toBe((stride + 1) * height);
+	const rows: Buffer[] = [];
+	for (let y = 0; y < height; y++) {
+		const filter = raw[y * (stride + 1)];
+		const row = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+		const above = rows[y - 1] ?? Buffer.alloc(stride);
+		for (let i = 0; i < stride; i++) {
+			const left = i >= 3 ? row[i - 3] : 0;
+			const upLeft = i >= 3 ? above[i - 3] : 0;
+			const predictor = [0, left, above[i], (left + above[i]) >> 1, paeth(left, above[i], upLeft)][filter];
+			row[i] = (row[i] + predictor) & 0xff;
+		}
+		rows.push(row);
+	}
+	return { width, height, pixel: (x, y) => [...rows[y].subarray(x * 3, x * 3 + 3)] };
+}
+
+function paeth(a: number, b: number, c: number): number {
+	const p = a + b - c;
+	const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+	return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+describe('the image header reader', () => {
+	it('reads the sizes of pictures made by ImageMagick and cwebp', () => {
+		const fixture = (name: string) => readFileSync(join(__dirname, 'simulator', 'fixtures', name));
+		expect(imageDimensions(fixture('sample.jpg'))).toEqual({ width: 512, height: 384 });
+		expect(imageDimensions(fixture('sample.webp'))).toEqual({ width: 512, height: 384 });
+		expect(imageDimensions(encodePng(3, 2, new Uint8Array(18)))).toEqual({ width: 3, height: 2 });
+		expect(imageDimensions(Buffer.from('not an image'))).toBeUndefined();
 	});
 });
 

@@ -7,8 +7,6 @@ import { bflStatus, type TaskRecord } from './tasks.ts';
 import { checkFields, isPlainObject, type Problem } from './validation.ts';
 import { onTheWire, taskNotFound } from './wire.ts';
 
-const DEFAULT_SIZE = { width: 1024, height: 768 };
-
 /** POST /flux/v1/{model} */
 export function submitBfl(state: SimState, req: Incoming, modelName: string): Reply {
 	const model = BFL_MODELS[modelName];
@@ -42,7 +40,7 @@ export function submitBfl(state: SimState, req: Incoming, modelName: string): Re
 	);
 	if (refused) return refused;
 
-	const size = 'width' in model.fields ? sizeOf(body) : sizeFromRatio(body.aspect_ratio, '16:9');
+	const size = model.size(body);
 	const webhookUrl = typeof body.webhook_url === 'string' ? body.webhook_url : undefined;
 	const task = state.tasks.create({
 		format: 'bfl',
@@ -162,24 +160,4 @@ function validationError(problems: Problem[]): Reply {
 			...(p.kind === 'missing' ? {} : { input: p.input }),
 		})),
 	});
-}
-
-function sizeOf(body: Record<string, unknown>): { width: number; height: number } {
-	return {
-		width: typeof body.width === 'number' ? body.width : DEFAULT_SIZE.width,
-		height: typeof body.height === 'number' ? body.height : DEFAULT_SIZE.height,
-	};
-}
-
-export function sizeFromRatio(ratio: unknown, fallback: string): { width: number; height: number } {
-	const match = /^(\d+):(\d+)$/.exec(typeof ratio === 'string' ? ratio : fallback) ?? [
-		'',
-		'16',
-		'9',
-	];
-	const w = Number(match[1]) || 1;
-	const h = Number(match[2]) || 1;
-	return w >= h
-		? { width: 1024, height: Math.round((1024 * h) / w) }
-		: { width: Math.round((1024 * w) / h), height: 1024 };
 }

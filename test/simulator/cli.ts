@@ -16,6 +16,7 @@ const FLAGS = {
 	'active-limit': 'COMETAPI_SIM_ACTIVE_LIMIT',
 	'retry-after': 'COMETAPI_SIM_RETRY_AFTER',
 	'image-ttl-ms': 'COMETAPI_SIM_IMAGE_TTL_MS',
+	'image-weight': 'COMETAPI_SIM_IMAGE_WEIGHT',
 } as const;
 
 type Flag = keyof typeof FLAGS;
@@ -64,6 +65,16 @@ function numberSetting(flag: Flag): number | undefined {
 	return value;
 }
 
+function imageWeightSetting(): SimulatorOptions['imageWeight'] {
+	const raw = setting('image-weight');
+	if (raw === undefined || raw === '') return undefined;
+	if (raw !== 'realistic' && raw !== 'small') {
+		console.error(`--image-weight: expected realistic or small, got ${raw}`);
+		process.exit(2);
+	}
+	return raw;
+}
+
 function wireSetting(): SimulatorOptions['wire'] {
 	const name = values.envelope ? 'envelope' : (values.wire ?? process.env.COMETAPI_SIM_WIRE);
 	if (name === undefined || name === '') return undefined;
@@ -80,6 +91,7 @@ const options: SimulatorOptions = {
 	activeTaskLimit: numberSetting('active-limit'),
 	retryAfterSeconds: numberSetting('retry-after'),
 	imageTtlMs: numberSetting('image-ttl-ms'),
+	imageWeight: imageWeightSetting(),
 	wire: wireSetting(),
 	ports: {
 		api: numberSetting('port'),
@@ -103,6 +115,7 @@ async function main(): Promise<void> {
 			`  Image origin:    ${simulator.imageOrigin}`,
 			`  Generation time: ${simulator.options.generationMs} ms, active task limit ${simulator.options.activeTaskLimit}`,
 			`  Answer shape:    ${simulator.options.wire}`,
+			`  Images:          at the size asked for, ${simulator.options.imageWeight} weight`,
 			`  Prompt markers:  ${PROMPT_MARKERS.join(' ')}`,
 			'Press Ctrl-C to stop.',
 		].join('\n'),

@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { fixtureImages } from './fixtures.ts';
-import { gradientPng } from './png.ts';
+import { pictureJpeg } from './jpeg.ts';
+import { picturePng, type ImageSpec } from './png.ts';
 import { requestId, xml, type Reply } from './replies.ts';
+import { MAX_SIDE } from './sizes.ts';
 import { bflStatus, type OutputFormat, type TaskRecord } from './tasks.ts';
-
-const PREVIEW_MAX_SIDE = 512;
+import type { ImageWeight } from './types.ts';
+import { pictureWebp } from './webp.ts';
 
 export function contentTypeOf(format: OutputFormat): string {
 	return format === 'jpeg' || format === 'jpg' ? 'image/jpeg' : `image/${format}`;
@@ -13,7 +14,6 @@ export function contentTypeOf(format: OutputFormat): string {
 /** Signed-URL look alike of BFL's delivery links (Azure blob SAS): expiry `se` plus a signature. */
 export class ImageLinks {
 	private secret = randomBytes(32);
-	private pngCache = new Map<string, Buffer>();
 
 	url(origin: string, task: TaskRecord, index: number, ttlMs: number): string {
 		const path = `/images/${task.id}/${index}.${task.outputFormat}`;
@@ -34,6 +34,7 @@ export class ImageLinks {
 		query: Record<string, string>,
 		findTask: (id: string) => TaskRecord | undefined,
 		ttlMs: number,
+		weight: ImageWeight,
 	): Reply {
 		const match = /^\/images\/([^/]+)\/(\d+)\.(jpeg|jpg|png|webp)$/.exec(path);
 		const task = match ? findTask(match[1]) : undefined;
@@ -63,38 +64,17 @@ export class ImageLinks {
 				`Signed expiry time [${new Date(task.readyAt + ttlMs).toUTCString()}] must be after signed start time [${new Date().toUTCString()}]`,
 			);
 		}
-		const bytes = this.bytes(task, index);
+		const pieces = picture(task, index, weight);
 		return {
 			status: 200,
 			headers: {
 				'content-type': contentTypeOf(task.outputFormat),
-				'content-length': String(bytes.length),
+				'content-length': String(pieces.reduce((sum, piece) => sum + piece.length, 0)),
 				'last-modified': new Date(task.readyAt).toUTCString(),
 				'x-ms-blob-type': 'BlockBlob',
 			},
-			body: bytes,
+			body: pieces,
 		};
-	}
-
-	clear(): void {
-		this.pngCache.clear();
-	}
-
-	private bytes(task: TaskRecord, index: number): Buffer {
-		if (task.outputFormat === 'jpeg' || task.outputFormat === 'jpg') return fixtureImages().jpeg;
-		if (task.outputFormat === 'webp') return fixtureImages().webp;
-		const key = `${task.id}/${index}`;
-		let png = this.pngCache.get(key);
-		if (!png) {
-			const scale = PREVIEW_MAX_SIDE / Math.max(task.width, task.height);
-			png = gradientPng(
-				Math.max(16, Math.round(task.width * scale)),
-				Math.max(16, Math.round(task.height * scale)),
-				task.seed + index,
-			);
-			this.pngCache.set(key, png);
-		}
-		return png;
 	}
 
 	private sign(path: string, expires: string): string {
@@ -106,6 +86,19 @@ export class ImageLinks {
 		const given = Buffer.from(signature);
 		return expected.length === given.length && timingSafeEqual(expected, given);
 	}
+}
+
+/** The task's image at the size it asked for, the same bytes at every download. */
+export function picture(task: TaskRecord, index: number, weight: ImageWeight): Buffer[] {
+	const spec: ImageSpec = {
+		width: Math.min(task.width, MAX_SIDE),
+		height: Math.min(task.height, MAX_SIDE),
+		seed: task.seed + index,
+		prompt: task.prompt,
+		weight,
+	};
+	if (task.outputFormat === 'png') return picturePng(spec);
+	return task.outputFormat === 'webp' ? pictureWebp(spec) : pictureJpeg(spec);
 }
 
 function blobError(status: number, code: string, message: string, detail?: string): Reply {

@@ -1,6 +1,8 @@
 // Each model's accepted fields, written from /work/shared/reference/cometapi-flux-api.md and the
 // public BFL/Replicate specs. Deliberately independent of the node's own tables, so a mismatch shows.
 
+import { flux2Sides, ofInput, ratioAt, replicateFlux1, replicateFlux2 as replicateFlux2Size, sides, type SizeRule } from './sizes.ts';
+
 export type FieldSpec =
 	| { type: 'string'; required?: boolean }
 	| { type: 'url'; required?: boolean }
@@ -28,6 +30,8 @@ export interface BflModel {
 	/** width x height cap (FLUX.2: 4 MP). */
 	maxPixels?: number;
 	defaultOutputFormat: ImageFormat;
+	/** The result's width and height. */
+	size: SizeRule;
 	/** Active-task cap for this model, on top of the per-key cap (BFL: 6 for flux-kontext-max). */
 	ownActiveLimit?: number;
 }
@@ -101,6 +105,10 @@ const klein: FieldTable = {
 };
 const FLUX2_MAX_PIXELS = 2048 * 2048;
 
+const flux1Size = sides(1024, 768);
+const kontextSize = ratioAt(1, '1:1', 16, 'input_image');
+const controlSize = ofInput('control_image', 'preprocessed_image');
+
 const control: FieldTable = {
 	...bflCommon,
 	prompt,
@@ -129,10 +137,11 @@ const finetunedControl: FieldTable = {
 };
 
 export const BFL_MODELS: Record<string, BflModel> = {
-	'flux-pro-1.1': { fields: proOneOne, defaultOutputFormat: 'jpeg' },
+	'flux-pro-1.1': { fields: proOneOne, defaultOutputFormat: 'jpeg', size: flux1Size },
 	'flux-dev': {
 		fields: { ...proOneOne, steps: steps50, guidance: guidance5 },
 		defaultOutputFormat: 'jpeg',
+		size: flux1Size,
 	},
 	'flux-pro': {
 		fields: {
@@ -142,6 +151,7 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			interval: { type: 'integer', min: 1, max: 4 },
 		},
 		defaultOutputFormat: 'jpeg',
+		size: flux1Size,
 	},
 	'flux-pro-1.1-ultra': {
 		fields: {
@@ -153,12 +163,14 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			image_prompt_strength: { type: 'number', min: 0, max: 1 },
 		},
 		defaultOutputFormat: 'jpeg',
+		size: ratioAt(4, '16:9', 32),
 	},
-	'flux-kontext-pro': { fields: kontext, defaultOutputFormat: 'png' },
-	'flux-kontext-max': { fields: kontext, defaultOutputFormat: 'png', ownActiveLimit: 6 },
+	'flux-kontext-pro': { fields: kontext, defaultOutputFormat: 'png', size: kontextSize },
+	'flux-kontext-max': { fields: kontext, defaultOutputFormat: 'png', size: kontextSize, ownActiveLimit: 6 },
 	'flux-pro-1.0-fill': {
 		fields: { ...fillOrExpand, mask: image },
 		defaultOutputFormat: 'jpeg',
+		size: ofInput('image'),
 	},
 	'flux-pro-1.0-expand': {
 		fields: {
@@ -169,6 +181,7 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			right: { type: 'integer', min: 0, max: 2048 },
 		},
 		defaultOutputFormat: 'jpeg',
+		size: ofInput('image'),
 	},
 	'flux-pro-1.0-canny': {
 		fields: {
@@ -178,18 +191,21 @@ export const BFL_MODELS: Record<string, BflModel> = {
 		},
 		check: needsControl,
 		defaultOutputFormat: 'jpeg',
+		size: controlSize,
 	},
-	'flux-pro-1.0-depth': { fields: control, check: needsControl, defaultOutputFormat: 'jpeg' },
-	'flux-2-pro': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
-	'flux-2-max': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-pro-1.0-depth': { fields: control, check: needsControl, defaultOutputFormat: 'jpeg', size: controlSize },
+	'flux-2-pro': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS, size: flux2Sides },
+	'flux-2-max': { fields: flux2, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS, size: flux2Sides },
 	'flux-2-flex': {
 		fields: { ...flux2, steps: steps50, guidance: { type: 'number', min: 1.5, max: 10 } },
 		defaultOutputFormat: 'jpeg',
 		maxPixels: FLUX2_MAX_PIXELS,
+		size: flux2Sides,
 	},
 	'flux-pro-finetuned': {
 		fields: { ...proOneOne, steps: steps50, guidance: guidance5, ...finetune },
 		defaultOutputFormat: 'jpeg',
+		size: flux1Size,
 	},
 	'flux-pro-1.1-ultra-finetuned': {
 		fields: {
@@ -201,8 +217,9 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			...finetune,
 		},
 		defaultOutputFormat: 'jpeg',
+		size: ratioAt(4, '16:9', 32),
 	},
-	'flux-pro-1.0-fill-finetuned': { fields: { ...fillOrExpand, mask: image, ...finetune }, defaultOutputFormat: 'jpeg' },
+	'flux-pro-1.0-fill-finetuned': { fields: { ...fillOrExpand, mask: image, ...finetune }, defaultOutputFormat: 'jpeg', size: ofInput('image') },
 	'flux-pro-1.0-canny-finetuned': {
 		fields: {
 			...finetunedControl,
@@ -210,11 +227,12 @@ export const BFL_MODELS: Record<string, BflModel> = {
 			canny_high_threshold: { type: 'integer', min: 0, max: 500 },
 		},
 		defaultOutputFormat: 'jpeg',
+		size: controlSize,
 	},
-	'flux-pro-1.0-depth-finetuned': { fields: finetunedControl, defaultOutputFormat: 'jpeg' },
-	'flux-2-klein': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
-	'flux-2-klein-4b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
-	'flux-2-klein-9b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS },
+	'flux-pro-1.0-depth-finetuned': { fields: finetunedControl, defaultOutputFormat: 'jpeg', size: controlSize },
+	'flux-2-klein': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS, size: flux2Sides },
+	'flux-2-klein-4b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS, size: flux2Sides },
+	'flux-2-klein-9b': { fields: klein, defaultOutputFormat: 'jpeg', maxPixels: FLUX2_MAX_PIXELS, size: flux2Sides },
 };
 
 export type ReplicateFormat = 'webp' | 'jpg' | 'png';
@@ -225,6 +243,8 @@ export interface ReplicateModel {
 	/** Array of URLs (flux-schnell, flux-dev) or a single URL string (the pro models). */
 	output: 'array' | 'single';
 	defaultOutputFormat: ReplicateFormat;
+	/** The result's width and height. */
+	size: SizeRule;
 }
 
 export const REPLICATE_ASPECT_RATIOS = [
@@ -283,6 +303,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		fields: schnell,
 		output: 'array',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux1,
 	},
 	'black-forest-labs/flux-dev': {
 		fields: {
@@ -294,11 +315,13 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		},
 		output: 'array',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux1,
 	},
 	'black-forest-labs/flux-1.1-pro': {
 		fields: pro11,
 		output: 'single',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux1,
 	},
 	'black-forest-labs/flux-pro': {
 		fields: {
@@ -309,6 +332,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		},
 		output: 'single',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux1,
 	},
 	'black-forest-labs/flux-1.1-pro-ultra': {
 		fields: {
@@ -323,6 +347,7 @@ export const REPLICATE_MODELS: Record<string, ReplicateModel> = {
 		},
 		output: 'single',
 		defaultOutputFormat: 'jpg',
+		size: ratioAt(4, '1:1', 32),
 	},
 };
 
@@ -355,12 +380,13 @@ const kontextSafety: CrossCheck = (input) =>
 		? { field: 'safety_tolerance', message: 'safety_tolerance must be less than or equal to 2 when input_image is provided', input: input.safety_tolerance }
 		: undefined;
 Object.assign(REPLICATE_MODELS, {
-	'black-forest-labs/flux-2-pro': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
-	'black-forest-labs/flux-2-max': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp' },
+	'black-forest-labs/flux-2-pro': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp', size: replicateFlux2Size },
+	'black-forest-labs/flux-2-max': { fields: replicateFlux2, output: 'single', defaultOutputFormat: 'webp', size: replicateFlux2Size },
 	'black-forest-labs/flux-2-flex': {
 		fields: { ...replicateFlux2, steps: { type: 'integer', min: 1, max: 50 }, guidance: { type: 'number', min: 1.5, max: 10 }, prompt_upsampling: bool },
 		output: 'single',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux2Size,
 	},
 	'black-forest-labs/flux-2-dev': {
 		fields: {
@@ -375,9 +401,10 @@ Object.assign(REPLICATE_MODELS, {
 		},
 		output: 'single',
 		defaultOutputFormat: 'webp',
+		size: replicateFlux2Size,
 	},
-	'black-forest-labs/flux-kontext-pro': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png' },
-	'black-forest-labs/flux-kontext-max': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png' },
+	'black-forest-labs/flux-kontext-pro': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png', size: kontextSize },
+	'black-forest-labs/flux-kontext-max': { fields: replicateKontext, check: kontextSafety, output: 'single', defaultOutputFormat: 'png', size: kontextSize },
 } satisfies Record<string, ReplicateModel>);
 
 /** Ids listed by GET /v1/models, besides the flux ones. */

@@ -1,5 +1,4 @@
 import { admissionError } from './admission.ts';
-import { sizeFromRatio } from './bfl.ts';
 import { readMarkers } from './markers.ts';
 import { REPLICATE_MODELS, type ReplicateFormat } from './models.ts';
 import { cometError, json, type Reply } from './replies.ts';
@@ -39,10 +38,6 @@ export async function submitReplicate(
 	const count =
 		model.output === 'array' && typeof input.num_outputs === 'number' ? input.num_outputs : 1;
 	const delivered = markers.nsfwPartial ? count - 1 : count;
-	const size =
-		input.aspect_ratio === 'custom'
-			? { width: numberOr(input.width, 1024), height: numberOr(input.height, 1024) }
-			: sizeFromRatio(input.aspect_ratio, '1:1');
 	const task = state.tasks.create({
 		format: 'replicate',
 		model: modelName,
@@ -56,7 +51,7 @@ export async function submitReplicate(
 		outputFormat: (input.output_format as ReplicateFormat | undefined) ?? model.defaultOutputFormat,
 		imageIndexes: Array.from({ length: delivered }, (_, i) => i),
 		outputShape: model.output,
-		...size,
+		...model.size(input),
 	});
 
 	const waitSeconds = preferWait(req.headers.prefer);
@@ -157,10 +152,6 @@ function validationFailed(detail: string): Reply {
 function describe(problem: Problem): string {
 	if (problem.kind === 'missing') return `- input: ${problem.field} is required\n`;
 	return `- input.${problem.field}: ${problem.message.replace(/^Input should be /, 'Must be ')}\n`;
-}
-
-function numberOr(value: unknown, fallback: number): number {
-	return typeof value === 'number' ? value : fallback;
 }
 
 function iso(ms: number): string {

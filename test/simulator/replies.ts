@@ -4,7 +4,8 @@ import { randomInt } from 'node:crypto';
 export interface Reply {
 	status: number;
 	headers?: Record<string, string>;
-	body?: string | Buffer;
+	/** Buffers are written one after the other (an image in pieces shares the ones it has in common with others). */
+	body?: string | Buffer | Buffer[];
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): Reply {

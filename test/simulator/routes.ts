@@ -83,6 +83,7 @@ export function imageRoute(state: SimState, req: Incoming): Route {
 				req.query,
 				(id) => state.tasks.get(id),
 				state.options.imageTtlMs,
+				state.options.imageWeight,
 			),
 	};
 }

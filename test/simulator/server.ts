@@ -102,7 +102,12 @@ async function readIncoming(req: IncomingMessage): Promise<Incoming> {
 function send(res: ServerResponse, reply: Reply): void {
 	if (res.destroyed) return;
 	res.writeHead(reply.status, reply.headers);
-	res.end(reply.body);
+	if (!Array.isArray(reply.body)) {
+		res.end(reply.body);
+		return;
+	}
+	for (const piece of reply.body) res.write(piece);
+	res.end();
 }
 
 /**

@@ -119,7 +119,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			webhookDeliveries.length = 0;
 			faults.clear();
 			state.tasks.clear();
-			images.clear();
 			Object.assign(state.options, startOptions, { ports: { ...ports } });
 		},
 		async close(): Promise<void> {

@@ -31,6 +31,7 @@ export const DEFAULT_OPTIONS: Required<SimulatorOptions> = {
 	activeTaskLimit: 24,
 	retryAfterSeconds: 1,
 	imageTtlMs: 600_000,
+	imageWeight: 'realistic',
 	wire: 'raw',
 	ports: {},
 	listedModels: [...Object.keys(BFL_MODELS), ...Object.keys(REPLICATE_MODELS), ...OTHER_LISTED_MODELS],

@@ -16,6 +16,11 @@ export interface SimulatorOptions {
 	retryAfterSeconds?: number;
 	/** Image links answer 403 this long after the task turned terminal, default 600_000. */
 	imageTtlMs?: number;
+	/**
+	 * 'realistic' (default): result images weigh what real ones do (PNG about 1.5 MB per megapixel,
+	 * JPEG about 300 KB, WebP about 200 KB); 'small': the same pictures at the same size in a few KB.
+	 */
+	imageWeight?: ImageWeight;
 	/** How task answers are shaped: 'raw' (default) or another shape real clients read (see wire.ts). */
 	wire?: WireShape;
 	/** Fixed ports (0 or absent: chosen by the OS). */
@@ -23,6 +28,8 @@ export interface SimulatorOptions {
 	/** The model IDs `GET /v1/models` lists. Default: every model the simulator serves, plus chat and Midjourney IDs. */
 	listedModels?: readonly string[];
 }
+
+export type ImageWeight = 'realistic' | 'small';
 
 export type WireShape = 'raw' | 'envelope' | 'data' | 'minimal-create';
 
