@@ -12,7 +12,7 @@
 // flux-dev's fields (Steps, Guidance; not Aspect Ratio), and after picking FLUX 1.1 [pro] Ultra
 // from the list the offer changes (Aspect Ratio; not Steps). Then, on a copy of demo 5 (FLUX.2
 // [pro]): the Model list's "From list" (catalogue plus the simulator's /v1/models), its search
-// ("fill" leaves FLUX.1 Fill [pro]), Input Image up to 8 for FLUX.2 [pro], and Image and Mask
+// ("fill" leaves FLUX.1 Fill [pro] and its fine-tuned variant), Input Image up to 8 for FLUX.2 [pro], and Image and Mask
 // offered once FLUX.1 Fill [pro] is picked from the list.
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -153,7 +153,11 @@ async function checkModelList(page: Page, workflowUrl: string, check: (name: str
 	const found = await listedModels(page);
 	// n8n keeps the current value at the top of the list whatever the search.
 	const matches = found.filter((name) => name !== 'FLUX.2 [pro]');
-	check('Model list: searching "fill" leaves FLUX.1 Fill [pro] alone', matches.length === 1 && matches[0] === 'FLUX.1 Fill [pro] (inpaint with a mask)', found);
+	check(
+		'Model list: searching "fill" leaves FLUX.1 Fill [pro] and its fine-tuned variant',
+		JSON.stringify(matches) === JSON.stringify(['FLUX.1 Fill [pro] (inpaint with a mask)', 'FLUX.1 Fill [pro] Finetuned (your finetune)']),
+		found,
+	);
 	await shoot();
 	await page.locator('[data-test-id=rlc-item]:visible', { hasText: 'FLUX.1 Fill [pro]' }).first().click();
 	for (let i = 0; i < 50 && !(await value.inputValue()).startsWith('FLUX.1 Fill'); i++) await page.waitForTimeout(100);
@@ -249,6 +253,10 @@ export async function takeScreenshots(opts: ScreenshotOptions): Promise<Screensh
 		for (const want of ['Operation', 'Model', 'Prompt', 'Width', 'Height', 'Output Format', 'Wait for Completion', 'Download Images']) {
 			check(`node panel: shows "${want}"`, labels.some((l) => l.startsWith(want)), labels);
 		}
+		// The catalogue's range for the model, under the field, before anything runs.
+		const parametersText = await page.locator('[data-test-id=node-parameters]').innerText();
+		const widthHint = parametersText.split('\n').filter((line) => line.startsWith('Allowed:'));
+		check('node panel: Width and Height show flux-dev\'s range under the field ("Allowed: 256-1440, a multiple of 32")', widthHint.filter((h) => h.includes('256-1440') && h.includes('multiple of 32')).length === 2, widthHint);
 		const binary = page.locator('[data-test-id=output-panel] [data-test-id=ndv-binary-data_0]');
 		check('node panel: output pane holds the image as binary data (image/png)', (await binary.count()) === 1 && ((await binary.textContent()) ?? '').includes('image/png'), await binary.textContent().catch(() => null));
 		await closeToasts(page);
