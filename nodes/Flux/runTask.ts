@@ -1,10 +1,11 @@
 import type {
 	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getResult } from './actions/getResult.operation';
 import { generate } from './actions/generate.operation';
@@ -14,15 +15,17 @@ import { replicatePredict } from './actions/replicatePredict.operation';
 import { fetchTask, readTaskOrFail, submitTask } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
 import { stopped } from './api/errors';
-import { afterAllItemsChecked } from './task/inputGate';
+import type { ApiFormatName } from './catalogue';
+import { joinNodeRun, type NodeRun } from './task/nodeRun';
 import { assertSucceeded, resultItems } from './task/resultItems';
-import { readSettings } from './task/settings';
+import { requestKey, takeReusable } from './task/reusePool';
+import { readSettings, type RunSettings } from './task/settings';
 import { taskSlotsFor, type TaskSlot } from './task/slots';
 import { calledAsTool, toolAnswer, toolPendingAnswer, type ToolAsked } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
-import { waitForTask } from './task/waitForTask';
+import { waitForTask, type WaitOptions } from './task/waitForTask';
 
 const operations: Record<string, FluxOperation> = { generate, replicatePredict, getResult };
 
@@ -35,67 +38,174 @@ export async function runTask(
 	this: IExecutePaginationFunctions,
 	request: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
+	const run = joinNodeRun(this);
 	try {
-		return await runItem(this, request);
+		const output = await runItem(this, request, run);
+		run.deliver(this.getItemIndex());
+		return output;
 	} catch (error) {
 		if (this.getExecutionCancelSignal()?.aborted) throw stopped(this);
+		// Another item failed: the run fails with that item's error, which names this item's task.
+		if (run.stoppedBy(error)) return [];
 		const nodeError = asNodeError(this, error);
-		if (!this.continueOnFail()) throw nodeError;
-		return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
+		if (this.continueOnFail()) {
+			return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
+		}
+		const runError = run.failed(this.getItemIndex(), nodeError);
+		if (runError) throw runError;
+		return [];
+	} finally {
+		run.settle();
 	}
 }
 
-async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRestApiSettings.ResultOptions) {
+async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRestApiSettings.ResultOptions, run: NodeRun) {
 	const operation = operations[context.getNodeParameter('operation', 'generate') as string];
 	const format = operation.format(context);
-	const signal = context.getExecutionCancelSignal();
 	const checked = await settle(async () => ({
 		settings: readSettings(context),
 		baseUrl: assertHttpBaseUrl(context, await itemBaseUrl(context)),
 		submission: operation.prepare && (await operation.prepare(context, request.options)),
 		taskId: operation.taskId?.(context) ?? '',
 	}));
-	const problem = await afterAllItemsChecked(context, 'error' in checked ? checked.error : undefined);
+	const problem = await run.allChecked('error' in checked ? checked.error : undefined);
 	if (problem || 'error' in checked) throw problem;
 	const { settings, baseUrl, submission, taskId } = checked.value;
+	const item: ItemRun = { context, run, format, baseUrl, settings, signal: anySignal(context.getExecutionCancelSignal(), run.stopSignal) };
+
+	if (!submission) {
+		const limits = waitLimits(item, Date.now());
+		const task = await fetchTask(context, baseUrl, format, taskId, limits, { firstLookup: true });
+		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, {});
+		return await finish(item, await waitForTask(context, baseUrl, format, task, limits), limits, {});
+	}
 	const asked = (): ToolAsked => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
+	const reuseKey = requestKey([
+		context.getNode().credentials?.cometApi?.id ?? '',
+		baseUrl,
+		submission.method,
+		submission.url,
+		submission.body,
+		context.getWorkflow().id ?? '',
+		context.getNode().name,
+	]);
+	const reused = await reuseTask(item, reuseKey, asked);
+	if (reused) return reused.map((output) => ({ ...output, json: { ...output.json, reused: true } }));
 
 	let task: TaskState;
 	let slot: TaskSlot | undefined;
-	// The timeout counts from the moment the item has its turn, not while it queues for a slot.
-	let startedAt = Date.now();
-	let taskCreatedAt: number | undefined;
-	const limits = () => ({
-		taskCreatedAt,
-		deadline: startedAt + settings.timeoutSeconds * 1000,
-		timeoutSeconds: settings.timeoutSeconds,
-		pollIntervalMs: settings.pollIntervalMs,
-		signal,
-	});
+	let limits: WaitOptions;
 	try {
-		if (submission) {
+		const queued = queueLimits(item);
+		let sentAt = Date.now();
+		let answer: IDataObject;
+		try {
 			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
-			slot = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
-			startedAt = Date.now();
-			const answer = await submitTask(context, baseUrl, submission, { ...limits(), onRateLimited: slot.rateLimited });
-			slot.accepted();
-			taskCreatedAt = (startedAt + Date.now()) / 2;
-			task = readTaskOrFail(context, format, answer, { submit: true });
-			if (!settings.waitForCompletion) return notWaited(context, task, asked());
-		} else {
-			task = await fetchTask(context, baseUrl, format, taskId, limits(), { firstLookup: true });
-			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return notWaited(context, task, {});
-			}
+			slot = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(queued.signal);
+			sentAt = Date.now();
+			answer = await submitTask(context, baseUrl, submission, { ...queued, onRateLimited: slot.rateLimited });
+		} catch (error) {
+			throw queued.signal.aborted && error === queued.signal.reason && !item.signal.aborted ? queueTimedOut(item) : error;
+		} finally {
+			queued.over();
 		}
-		task = await waitForTask(context, baseUrl, format, task, limits());
+		slot.accepted();
+		// The Timeout is the task's: it counts from the accepted submit, not the time spent queueing.
+		const acceptedAt = Date.now();
+		task = readTaskOrFail(context, format, answer, { submit: true });
+		run.made(context.getItemIndex(), { id: task.id, format, reuseKey });
+		// Another item failed while this submit was on its way: the task is named in the run's error.
+		run.stopSignal.throwIfAborted();
+		if (!settings.waitForCompletion) return notWaited(context, task, asked());
+		limits = { ...waitLimits(item, acceptedAt), taskCreatedAt: (sentAt + acceptedAt) / 2 };
+		task = await waitForTask(context, baseUrl, format, task, limits);
+		if (outcomeOf(task.status) === 'failed') run.stop(context.getItemIndex());
+	} catch (error) {
+		if (!run.stoppedBy(error)) run.stop(context.getItemIndex());
+		throw error;
 	} finally {
+		// Given back after a failing item stopped the run: no waiting item of it takes the slot and pays.
 		slot?.release();
 	}
+	return await finish(item, task, limits, asked());
+}
+
+/** What every step of one item needs. */
+interface ItemRun {
+	context: IExecuteSingleFunctions;
+	run: NodeRun;
+	format: ApiFormatName;
+	baseUrl: string;
+	settings: RunSettings;
+	/** The execution's cancel signal and the run's stop. */
+	signal: AbortSignal;
+}
+
+function waitLimits(item: ItemRun, from: number): WaitOptions {
+	const { timeoutSeconds, pollIntervalMs } = item.settings;
+	return { deadline: from + timeoutSeconds * 1000, timeoutSeconds, pollIntervalMs, signal: item.signal };
+}
+
+/** Until a submit is accepted: the Queue Timeout bounds the wait for a slot and 429 refusals. */
+function queueLimits(item: ItemRun) {
+	const ms = item.settings.queueTimeoutSeconds * 1000;
+	const expired = new AbortController();
+	const over = new AbortController();
+	sleep(ms, over.signal).then(
+		() => expired.abort(new Error('Queue Timeout')),
+		() => {},
+	);
+	return { deadline: Date.now() + ms, signal: anySignal(item.signal, expired.signal), over: () => over.abort() };
+}
+
+function queueTimedOut({ context, settings }: ItemRun) {
+	return new NodeOperationError(
+		context.getNode(),
+		`No task slot came free within the Queue Timeout (${settings.queueTimeoutSeconds} s): nothing was submitted for this item`,
+		{
+			itemIndex: context.getItemIndex(),
+			description: `All ${settings.maxTasksInFlight} tasks this API key may run at once (Max Tasks in Flight) stayed busy, here or in another process. Raise Options > Queue Timeout, or send fewer items at once.`,
+		},
+	);
+}
+
+/** The item's images (or, to an AI Agent, a summary), once its task has succeeded. */
+async function finish(item: ItemRun, task: TaskState, limits: WaitOptions, asked: ToolAsked) {
+	const { context } = item;
+	item.run.seen(context.getItemIndex(), task);
 	assertSucceeded(context, task);
 	// An AI Agent gets text, never the file: no download, a small answer it can quote.
-	if (calledAsTool(context)) return toolAnswer(context, task, submission ? asked() : {});
-	return await resultItems(context, task, settings, limits());
+	if (calledAsTool(context)) return toolAnswer(context, task, asked);
+	return await resultItems(context, task, item.settings, limits);
+}
+
+/**
+ * A task made for the same request but never delivered (an earlier try or run of this node): its
+ * images instead of a new submit. Undefined when there is none, or its result has expired.
+ */
+async function reuseTask(item: ItemRun, reuseKey: string, asked: () => ToolAsked): Promise<INodeExecutionData[] | undefined> {
+	const pooled = takeReusable(reuseKey);
+	if (!pooled) return undefined;
+	const { context, run, baseUrl, settings } = item;
+	run.made(context.getItemIndex(), { ...pooled, reuseKey });
+	const limits = waitLimits(item, Date.now());
+	let task = pooled.state ?? (await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
+	run.seen(context.getItemIndex(), task);
+	if (outcomeOf(task.status) === 'failed') return undefined;
+	if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, asked());
+	task = await waitForTask(context, baseUrl, pooled.format, task, limits);
+	try {
+		return await finish(item, task, limits, asked());
+	} catch (error) {
+		if (error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? '')) return undefined;
+		throw error;
+	}
+}
+
+const expiredLinkCodes = ['401', '403', '404', '410'];
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
+	return AbortSignal.any(signals.filter((signal) => signal !== undefined));
 }
 
 /**

@@ -35,9 +35,9 @@ const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =
 	apiError(
 		context,
 		undefined,
-		`The task could not be submitted: CometAPI kept refusing until the timeout (${lastFault})`,
+		`The task could not be submitted: CometAPI kept refusing until the Queue Timeout (${lastFault})`,
 		undefined,
-		'Every attempt was refused in a way that proves no task was created (busy, rate-limited, or no connection). Try again later or raise Options > Timeout.',
+		'Every attempt was refused in a way that proves no task was created (busy, rate-limited, or no connection). Try again later or raise Options > Queue Timeout.',
 	);
 
 /**
