@@ -12,7 +12,7 @@ import { generate } from './actions/generate.operation';
 import type { FluxOperation } from './actions/operation';
 import { chosenModel } from './actions/prepareRequest';
 import { replicatePredict } from './actions/replicatePredict.operation';
-import { fetchTask, readTaskOrFail, submitTask } from './api/cometApi';
+import { fetchTask, readTaskOrFail, submitTask, type SubmitLimits } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
 import { stopped } from './api/errors';
 import type { ApiFormatName } from './catalogue';
@@ -101,9 +101,21 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		let answer: IDataObject;
 		try {
 			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
-			slot = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(queued.signal);
+			const held = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(queued.signal);
+			slot = held;
 			sentAt = Date.now();
-			answer = await submitTask(context, baseUrl, submission, { ...queued, onRateLimited: slot.rateLimited });
+			// Faults that prove no task was made are retried for the Timeout; time re-queued after a 429
+			// does not count, up to the Queue Timeout.
+			const limits: SubmitLimits = {
+				deadline: Math.min(queued.deadline, sentAt + settings.timeoutSeconds * 1000),
+				signal: queued.signal,
+				onRateLimited: async (pauseMs) => {
+					const pausedAt = Date.now();
+					await held.rateLimited(pauseMs);
+					limits.deadline = Math.min(queued.deadline, limits.deadline + Date.now() - pausedAt);
+				},
+			};
+			answer = await submitTask(context, baseUrl, submission, limits);
 		} catch (error) {
 			throw queued.signal.aborted && error === queued.signal.reason && !item.signal.aborted ? queueTimedOut(item) : error;
 		} finally {
@@ -189,7 +201,15 @@ async function reuseTask(item: ItemRun, reuseKey: string, asked: () => ToolAsked
 	const { context, run, baseUrl, settings } = item;
 	run.made(context.getItemIndex(), { ...pooled, reuseKey });
 	const limits = waitLimits(item, Date.now());
-	let task = pooled.state ?? (await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
+	let task: TaskState;
+	try {
+		task = pooled.state ?? (await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
+	} catch (error) {
+		// CometAPI no longer knows the task (an envelope's "task_not_exist"): a new one is made.
+		if (run.stoppedBy(error) || context.getExecutionCancelSignal()?.aborted) throw error;
+		run.forget(context.getItemIndex());
+		return undefined;
+	}
 	run.seen(context.getItemIndex(), task);
 	if (outcomeOf(task.status) === 'failed') return undefined;
 	if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, asked());
@@ -197,8 +217,9 @@ async function reuseTask(item: ItemRun, reuseKey: string, asked: () => ToolAsked
 	try {
 		return await finish(item, task, limits, asked());
 	} catch (error) {
-		if (error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? '')) return undefined;
-		throw error;
+		if (!(error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? ''))) throw error;
+		run.forget(context.getItemIndex());
+		return undefined;
 	}
 }
 

@@ -290,7 +290,8 @@ describe('submit: only 429 and 503 are retried', () => {
 		const result = await run(generateParams({ options: { queueTimeout: 2 } }));
 
 		const error = errorOf(result);
-		expect(error.message).toMatch(/could not be submitted.*Queue Timeout/i);
+		expect(error.message).toMatch(/could not be submitted/i);
+		expect(error.description).toMatch(/Queue Timeout/);
 		expect(error.message).toContain('429');
 		expect(count(sim, 'submit')).toBeGreaterThanOrEqual(3);
 		expect(count(sim, 'get_result')).toBe(0);

@@ -74,6 +74,11 @@ export class NodeRun {
 		this.tasks.set(itemIndex, task);
 	}
 
+	/** The item's task is gone (CometAPI no longer knows it): nothing to name or keep. */
+	forget(itemIndex: number): void {
+		this.tasks.delete(itemIndex);
+	}
+
 	seen(itemIndex: number, state: TaskState): void {
 		const task = this.tasks.get(itemIndex);
 		if (task) task.state = state;

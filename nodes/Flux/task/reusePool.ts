@@ -41,6 +41,11 @@ export function takeReusable(key: string, now = Date.now()): ReusableTask | unde
 	return task;
 }
 
+/** Empties the pool, as a restart of n8n does. */
+export function forgetReusableTasks(): void {
+	pool.clear();
+}
+
 function dropExpired(now: number): void {
 	for (const [key, entries] of pool) {
 		const live = entries.filter((entry) => entry.expiresAt > now);
