@@ -95,6 +95,8 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	let task: TaskState;
 	let slot: TaskSlot | undefined;
 	let limits: WaitOptions;
+	// Until the task is known to be fine, a failure of this item stops its run.
+	let failing = true;
 	try {
 		const queued = queueLimits(item);
 		let sentAt = Date.now();
@@ -106,16 +108,16 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			sentAt = Date.now();
 			// Faults that prove no task was made are retried for the Timeout; time re-queued after a 429
 			// does not count, up to the Queue Timeout.
-			const limits: SubmitLimits = {
+			const submitLimits: SubmitLimits = {
 				deadline: Math.min(queued.deadline, sentAt + settings.timeoutSeconds * 1000),
 				signal: queued.signal,
 				onRateLimited: async (pauseMs) => {
 					const pausedAt = Date.now();
 					await held.rateLimited(pauseMs);
-					limits.deadline = Math.min(queued.deadline, limits.deadline + Date.now() - pausedAt);
+					submitLimits.deadline = Math.min(queued.deadline, submitLimits.deadline + Date.now() - pausedAt);
 				},
 			};
-			answer = await submitTask(context, baseUrl, submission, limits);
+			answer = await submitTask(context, baseUrl, submission, submitLimits);
 		} catch (error) {
 			throw queued.signal.aborted && error === queued.signal.reason && !item.signal.aborted ? queueTimedOut(item) : error;
 		} finally {
@@ -128,15 +130,16 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		run.made(context.getItemIndex(), { id: task.id, format, reuseKey });
 		// Another item failed while this submit was on its way: the task is named in the run's error.
 		run.stopSignal.throwIfAborted();
-		if (!settings.waitForCompletion) return notWaited(context, task, asked());
+		if (!settings.waitForCompletion) {
+			failing = false;
+			return notWaited(context, task, asked());
+		}
 		limits = { ...waitLimits(item, acceptedAt), taskCreatedAt: (sentAt + acceptedAt) / 2 };
 		task = await waitForTask(context, baseUrl, format, task, limits);
-		if (outcomeOf(task.status) === 'failed') run.stop(context.getItemIndex());
-	} catch (error) {
-		if (!run.stoppedBy(error)) run.stop(context.getItemIndex());
-		throw error;
+		failing = outcomeOf(task.status) === 'failed';
 	} finally {
-		// Given back after a failing item stopped the run: no waiting item of it takes the slot and pays.
+		// Before the slot is given back: no waiting item of a failing run takes it and pays.
+		if (failing) run.stop(context.getItemIndex());
 		slot?.release();
 	}
 	return await finish(item, task, limits, asked());
@@ -201,26 +204,25 @@ async function reuseTask(item: ItemRun, reuseKey: string, asked: () => ToolAsked
 	const { context, run, baseUrl, settings } = item;
 	run.made(context.getItemIndex(), { ...pooled, reuseKey });
 	const limits = waitLimits(item, Date.now());
-	let task: TaskState;
-	try {
-		task = pooled.state ?? (await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
-	} catch (error) {
+	const looked = pooled.state ? { value: pooled.state } : await settle(async () => await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
+	if ('error' in looked) {
+		if (run.stoppedBy(looked.error) || context.getExecutionCancelSignal()?.aborted) throw looked.error;
 		// CometAPI no longer knows the task (an envelope's "task_not_exist"): a new one is made.
-		if (run.stoppedBy(error) || context.getExecutionCancelSignal()?.aborted) throw error;
 		run.forget(context.getItemIndex());
 		return undefined;
 	}
+	let task = looked.value;
 	run.seen(context.getItemIndex(), task);
 	if (outcomeOf(task.status) === 'failed') return undefined;
 	if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, asked());
 	task = await waitForTask(context, baseUrl, pooled.format, task, limits);
-	try {
-		return await finish(item, task, limits, asked());
-	} catch (error) {
-		if (!(error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? ''))) throw error;
-		run.forget(context.getItemIndex());
-		return undefined;
-	}
+	const finished = await settle(async () => await finish(item, task, limits, asked()));
+	if ('value' in finished) return finished.value;
+	const { error } = finished;
+	if (!(error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? ''))) throw error;
+	// The image link has expired: a new task is made.
+	run.forget(context.getItemIndex());
+	return undefined;
 }
 
 const expiredLinkCodes = ['401', '403', '404', '410'];

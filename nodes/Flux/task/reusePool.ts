@@ -36,9 +36,7 @@ export function takeReusable(key: string, now = Date.now()): ReusableTask | unde
 	const entries = pool.get(key);
 	const entry = entries?.shift();
 	if (entries && !entries.length) pool.delete(key);
-	if (!entry) return undefined;
-	const { expiresAt: _expiresAt, ...task } = entry;
-	return task;
+	return entry && { id: entry.id, format: entry.format, state: entry.state };
 }
 
 /** Empties the pool, as a restart of n8n does. */
