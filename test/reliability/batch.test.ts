@@ -55,6 +55,7 @@ describe('a batch with a failed item (30 items, 24 in flight, 1.5 s per image)',
 		const { paid } = figures(sim, failed, since);
 		const error = errorOf(failed);
 		expect(error.message).toMatch(/Content Moderated/);
+		process.stdout.write(`the run's error: ${error.message}\n${String(error.description).slice(0, 700)}\n`);
 		expect(paid).toBeLessThanOrEqual(24);
 		const made = sim.taskIds().slice(since);
 		const moderated = made.filter((id) => sim.task(id)?.body.prompt === `row1 item 0 ${MODERATED}`);
@@ -187,6 +188,42 @@ describe('queueing does not eat an item\'s Timeout', () => {
 		expect(images).toBe(60);
 		expect(paid).toBe(60);
 	}, 120_000);
+});
+
+describe('reuse and the queue bound', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSim({ generationMs: 3000, imageTtlMs: 400 });
+	});
+	afterAll(async () => {
+		await sim.close();
+	});
+
+	test('a reused task whose image link has expired is made again', async () => {
+		const two = (second: string) => [{ json: { prompt: 'expiry item 0 [ms=100]' } }, { json: { prompt: `expiry item 1 ${second}` } }];
+		const failed = await runFlux({ parameters: params(), credentials: credentials(sim.url), items: two('[error][ms=500]') });
+		expect(errorOf(failed).description).toContain(sim.taskIds()[0]);
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		const before = sim.taskIds().length;
+		const rerun = await runFlux({ parameters: params(), credentials: credentials(sim.url), items: two('[ms=100]') });
+		expect(rerun.error?.message).toBeUndefined();
+		expect(rerun.items.filter((item) => item.binary?.data)).toHaveLength(2);
+		expect(rerun.items.filter((item) => item.json.reused)).toHaveLength(0);
+		expect(sim.taskIds().length - before).toBe(2);
+	}, 30_000);
+
+	test('an item that finds no free slot within the Queue Timeout fails naming it, and the run names the task made', async () => {
+		const result = await runFlux({
+			parameters: params({ maxTasksInFlight: 1, queueTimeout: 0.5 }),
+			credentials: credentials(sim.url),
+			items: [{ json: { prompt: 'queue bound 0' } }, { json: { prompt: 'queue bound 1' } }],
+		});
+		const error = errorOf(result);
+		expect(error.message).toMatch(/Queue Timeout \(0.5 s\)/);
+		expect(sim.taskIds().filter((id) => String(sim.task(id)?.body.prompt).startsWith('queue bound'))).toHaveLength(1);
+		const [made] = sim.taskIds().filter((id) => sim.task(id)?.body.prompt === 'queue bound 0');
+		expect(error.description).toContain(made);
+	}, 30_000);
 });
 
 describe('a bad number is refused before any request', () => {
