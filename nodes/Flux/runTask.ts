@@ -15,13 +15,12 @@ import { replicatePredict } from './actions/replicatePredict.operation';
 import { fetchTask, readTaskOrFail, submitTask, type SubmitLimits } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
 import { stopped } from './api/errors';
-import type { ApiFormatName } from './catalogue';
+import { finish, notWaited, settle, waitLimits, type ItemRun } from './task/itemRun';
 import { joinNodeRun, type NodeRun } from './task/nodeRun';
-import { assertSucceeded, resultItems } from './task/resultItems';
-import { requestKey, takeReusable } from './task/reusePool';
-import { readSettings, type RunSettings } from './task/settings';
+import { reuseKeyOf, reuseTask } from './task/reuse';
+import { readSettings } from './task/settings';
 import { taskSlotsFor, type TaskSlot } from './task/slots';
-import { calledAsTool, toolAnswer, toolPendingAnswer, type ToolAsked } from './task/toolAnswer';
+import type { ToolAsked } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
@@ -80,15 +79,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		return await finish(item, await waitForTask(context, baseUrl, format, task, limits), limits, {});
 	}
 	const asked = (): ToolAsked => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
-	const reuseKey = requestKey([
-		context.getNode().credentials?.cometApi?.id ?? '',
-		baseUrl,
-		submission.method,
-		submission.url,
-		submission.body,
-		context.getWorkflow().id ?? '',
-		context.getNode().name,
-	]);
+	const reuseKey = reuseKeyOf(context, baseUrl, submission);
 	const reused = await reuseTask(item, reuseKey, asked);
 	if (reused) return reused.map((output) => ({ ...output, json: { ...output.json, reused: true } }));
 
@@ -145,22 +136,6 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	return await finish(item, task, limits, asked());
 }
 
-/** What every step of one item needs. */
-interface ItemRun {
-	context: IExecuteSingleFunctions;
-	run: NodeRun;
-	format: ApiFormatName;
-	baseUrl: string;
-	settings: RunSettings;
-	/** The execution's cancel signal and the run's stop. */
-	signal: AbortSignal;
-}
-
-function waitLimits(item: ItemRun, from: number): WaitOptions {
-	const { timeoutSeconds, pollIntervalMs } = item.settings;
-	return { deadline: from + timeoutSeconds * 1000, timeoutSeconds, pollIntervalMs, signal: item.signal };
-}
-
 /** Until a submit is accepted: the Queue Timeout bounds the wait for a slot and 429 refusals. */
 function queueLimits(item: ItemRun) {
 	const ms = item.settings.queueTimeoutSeconds * 1000;
@@ -184,69 +159,8 @@ function queueTimedOut({ context, settings }: ItemRun) {
 	);
 }
 
-/** The item's images (or, to an AI Agent, a summary), once its task has succeeded. */
-async function finish(item: ItemRun, task: TaskState, limits: WaitOptions, asked: ToolAsked) {
-	const { context } = item;
-	item.run.seen(context.getItemIndex(), task);
-	assertSucceeded(context, task);
-	// An AI Agent gets text, never the file: no download, a small answer it can quote.
-	if (calledAsTool(context)) return toolAnswer(context, task, asked);
-	return await resultItems(context, task, item.settings, limits);
-}
-
-/**
- * A task made for the same request but never delivered (an earlier try or run of this node): its
- * images instead of a new submit. Undefined when there is none, or its result has expired.
- */
-async function reuseTask(item: ItemRun, reuseKey: string, asked: () => ToolAsked): Promise<INodeExecutionData[] | undefined> {
-	const pooled = takeReusable(reuseKey);
-	if (!pooled) return undefined;
-	const { context, run, baseUrl, settings } = item;
-	run.made(context.getItemIndex(), { ...pooled, reuseKey });
-	const limits = waitLimits(item, Date.now());
-	const looked = pooled.state ? { value: pooled.state } : await settle(async () => await fetchTask(context, baseUrl, pooled.format, pooled.id, limits));
-	if ('error' in looked) {
-		if (run.stoppedBy(looked.error) || context.getExecutionCancelSignal()?.aborted) throw looked.error;
-		// CometAPI no longer knows the task (an envelope's "task_not_exist"): a new one is made.
-		run.forget(context.getItemIndex());
-		return undefined;
-	}
-	let task = looked.value;
-	run.seen(context.getItemIndex(), task);
-	if (outcomeOf(task.status) === 'failed') return undefined;
-	if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, asked());
-	task = await waitForTask(context, baseUrl, pooled.format, task, limits);
-	const finished = await settle(async () => await finish(item, task, limits, asked()));
-	if ('value' in finished) return finished.value;
-	const { error } = finished;
-	if (!(error instanceof NodeApiError && expiredLinkCodes.includes(error.httpCode ?? ''))) throw error;
-	// The image link has expired: a new task is made.
-	run.forget(context.getItemIndex());
-	return undefined;
-}
-
-const expiredLinkCodes = ['401', '403', '404', '410'];
-
 function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
 	return AbortSignal.any(signals.filter((signal) => signal !== undefined));
-}
-
-/**
- * A task not waited for. In a workflow: CometAPI's answer as is, with the task ID at the top in
- * every shape (Get Result's Task ID can be {{ $json.id }}). To an AI Agent: a small summary.
- */
-function notWaited(context: IExecuteSingleFunctions, task: TaskState, asked: ToolAsked): INodeExecutionData[] {
-	if (calledAsTool(context)) return toolPendingAnswer(context, task, asked);
-	return [{ json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } }];
-}
-
-/** Everything the user gave is checked before any request: the result, or what was wrong. */
-async function settle<T>(check: () => Promise<T>): Promise<{ value: T } | { error: Error }> {
-	try {
-		return { value: await check() };
-	} catch (error) {
-		return { error: error as Error };
-	}
 }
 
 function asNodeError(context: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {
