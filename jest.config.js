@@ -12,5 +12,6 @@ module.exports = {
 	globalSetup: '<rootDir>/test/global-setup.ts',
 	globalTeardown: '<rootDir>/test/global-teardown.ts',
 	setupFiles: ['<rootDir>/test/setup-env.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/fresh-process.ts'],
 	testTimeout: 60000,
 };

@@ -1,28 +1,30 @@
 import type {
 	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { getResult } from './actions/getResult.operation';
 import { generate } from './actions/generate.operation';
 import type { FluxOperation } from './actions/operation';
 import { chosenModel } from './actions/prepareRequest';
 import { replicatePredict } from './actions/replicatePredict.operation';
-import { fetchTask, readTaskOrFail, submitTask } from './api/cometApi';
+import { fetchTask, readTaskOrFail, submitTask, type SubmitLimits } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
 import { stopped } from './api/errors';
-import { afterAllItemsChecked } from './task/inputGate';
-import { assertSucceeded, resultItems } from './task/resultItems';
+import { finish, notWaited, settle, waitLimits, type ItemRun } from './task/itemRun';
+import { joinNodeRun, type NodeRun } from './task/nodeRun';
+import { reuseKeyOf, reuseTask } from './task/reuse';
 import { readSettings } from './task/settings';
 import { taskSlotsFor, type TaskSlot } from './task/slots';
-import { calledAsTool, toolAnswer, toolPendingAnswer, type ToolAsked } from './task/toolAnswer';
+import type { ToolAsked } from './task/toolAnswer';
 import type { TaskState } from './api/taskState';
 import { outcomeOf } from './api/taskStatus';
 import { assertHttpBaseUrl } from './api/transport';
-import { waitForTask } from './task/waitForTask';
+import { waitForTask, type WaitOptions } from './task/waitForTask';
 
 const operations: Record<string, FluxOperation> = { generate, replicatePredict, getResult };
 
@@ -35,85 +37,130 @@ export async function runTask(
 	this: IExecutePaginationFunctions,
 	request: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
+	const run = joinNodeRun(this);
 	try {
-		return await runItem(this, request);
+		const output = await runItem(this, request, run);
+		run.deliver(this.getItemIndex());
+		return output;
 	} catch (error) {
 		if (this.getExecutionCancelSignal()?.aborted) throw stopped(this);
+		// Another item failed: the run fails with that item's error, which names this item's task.
+		if (run.stoppedBy(error)) return [];
 		const nodeError = asNodeError(this, error);
-		if (!this.continueOnFail()) throw nodeError;
-		return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
+		if (this.continueOnFail()) {
+			return [{ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: this.getItemIndex() } }];
+		}
+		const runError = run.failed(this.getItemIndex(), nodeError);
+		if (runError) throw runError;
+		return [];
+	} finally {
+		run.settle();
 	}
 }
 
-async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRestApiSettings.ResultOptions) {
+async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRestApiSettings.ResultOptions, run: NodeRun) {
 	const operation = operations[context.getNodeParameter('operation', 'generate') as string];
 	const format = operation.format(context);
-	const signal = context.getExecutionCancelSignal();
 	const checked = await settle(async () => ({
 		settings: readSettings(context),
 		baseUrl: assertHttpBaseUrl(context, await itemBaseUrl(context)),
 		submission: operation.prepare && (await operation.prepare(context, request.options)),
 		taskId: operation.taskId?.(context) ?? '',
 	}));
-	const problem = await afterAllItemsChecked(context, 'error' in checked ? checked.error : undefined);
+	const problem = await run.allChecked('error' in checked ? checked.error : undefined);
 	if (problem || 'error' in checked) throw problem;
 	const { settings, baseUrl, submission, taskId } = checked.value;
+	const item: ItemRun = { context, run, format, baseUrl, settings, signal: anySignal(context.getExecutionCancelSignal(), run.stopSignal) };
+
+	if (!submission) {
+		const limits = waitLimits(item, Date.now());
+		const task = await fetchTask(context, baseUrl, format, taskId, limits, { firstLookup: true });
+		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, {});
+		return await finish(item, await waitForTask(context, baseUrl, format, task, limits), limits, {});
+	}
 	const asked = (): ToolAsked => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
+	const reuseKey = reuseKeyOf(context, baseUrl, submission);
+	const reused = await reuseTask(item, reuseKey, asked);
+	if (reused) return reused.map((output) => ({ ...output, json: { ...output.json, reused: true } }));
 
 	let task: TaskState;
 	let slot: TaskSlot | undefined;
-	// The timeout counts from the moment the item has its turn, not while it queues for a slot.
-	let startedAt = Date.now();
-	let taskCreatedAt: number | undefined;
-	const limits = () => ({
-		taskCreatedAt,
-		deadline: startedAt + settings.timeoutSeconds * 1000,
-		timeoutSeconds: settings.timeoutSeconds,
-		pollIntervalMs: settings.pollIntervalMs,
-		signal,
-	});
+	let limits: WaitOptions;
+	// Until the task is known to be fine, a failure of this item stops its run.
+	let failing = true;
 	try {
-		if (submission) {
+		const queued = queueLimits(item);
+		let sentAt = Date.now();
+		let answer: IDataObject;
+		try {
 			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
-			slot = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(signal);
-			startedAt = Date.now();
-			const answer = await submitTask(context, baseUrl, submission, { ...limits(), onRateLimited: slot.rateLimited });
-			slot.accepted();
-			taskCreatedAt = (startedAt + Date.now()) / 2;
-			task = readTaskOrFail(context, format, answer, { submit: true });
-			if (!settings.waitForCompletion) return notWaited(context, task, asked());
-		} else {
-			task = await fetchTask(context, baseUrl, format, taskId, limits(), { firstLookup: true });
-			if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') {
-				return notWaited(context, task, {});
-			}
+			const held = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(queued.signal);
+			slot = held;
+			sentAt = Date.now();
+			// Faults that prove no task was made are retried for the Timeout; time re-queued after a 429
+			// does not count, up to the Queue Timeout.
+			const submitLimits: SubmitLimits = {
+				deadline: Math.min(queued.deadline, sentAt + settings.timeoutSeconds * 1000),
+				signal: queued.signal,
+				onRateLimited: async (pauseMs) => {
+					const pausedAt = Date.now();
+					await held.rateLimited(pauseMs);
+					submitLimits.deadline = Math.min(queued.deadline, submitLimits.deadline + Date.now() - pausedAt);
+				},
+			};
+			answer = await submitTask(context, baseUrl, submission, submitLimits);
+		} catch (error) {
+			throw queued.signal.aborted && error === queued.signal.reason && !item.signal.aborted ? queueTimedOut(item) : error;
+		} finally {
+			queued.over();
 		}
-		task = await waitForTask(context, baseUrl, format, task, limits());
+		slot.accepted();
+		// The Timeout is the task's: it counts from the accepted submit, not the time spent queueing.
+		const acceptedAt = Date.now();
+		task = readTaskOrFail(context, format, answer, { submit: true });
+		run.made(context.getItemIndex(), { id: task.id, format, reuseKey });
+		// Another item failed while this submit was on its way: the task is named in the run's error.
+		run.stopSignal.throwIfAborted();
+		if (!settings.waitForCompletion) {
+			failing = false;
+			return notWaited(context, task, asked());
+		}
+		limits = { ...waitLimits(item, acceptedAt), taskCreatedAt: (sentAt + acceptedAt) / 2 };
+		task = await waitForTask(context, baseUrl, format, task, limits);
+		failing = outcomeOf(task.status) === 'failed';
 	} finally {
+		// Before the slot is given back: no waiting item of a failing run takes it and pays.
+		if (failing) run.stop(context.getItemIndex());
 		slot?.release();
 	}
-	assertSucceeded(context, task);
-	// An AI Agent gets text, never the file: no download, a small answer it can quote.
-	if (calledAsTool(context)) return toolAnswer(context, task, submission ? asked() : {});
-	return await resultItems(context, task, settings, limits());
+	return await finish(item, task, limits, asked());
 }
 
-/**
- * A task not waited for. In a workflow: CometAPI's answer as is, with the task ID at the top in
- * every shape (Get Result's Task ID can be {{ $json.id }}). To an AI Agent: a small summary.
- */
-function notWaited(context: IExecuteSingleFunctions, task: TaskState, asked: ToolAsked): INodeExecutionData[] {
-	if (calledAsTool(context)) return toolPendingAnswer(context, task, asked);
-	return [{ json: { id: task.id, ...task.raw }, pairedItem: { item: context.getItemIndex() } }];
+/** Until a submit is accepted: the Queue Timeout bounds the wait for a slot and 429 refusals. */
+function queueLimits(item: ItemRun) {
+	const ms = item.settings.queueTimeoutSeconds * 1000;
+	const expired = new AbortController();
+	const over = new AbortController();
+	sleep(ms, over.signal).then(
+		() => expired.abort(new Error('Queue Timeout')),
+		() => {},
+	);
+	return { deadline: Date.now() + ms, signal: anySignal(item.signal, expired.signal), over: () => over.abort() };
 }
 
-/** Everything the user gave is checked before any request: the result, or what was wrong. */
-async function settle<T>(check: () => Promise<T>): Promise<{ value: T } | { error: Error }> {
-	try {
-		return { value: await check() };
-	} catch (error) {
-		return { error: error as Error };
-	}
+function queueTimedOut({ context, settings }: ItemRun) {
+	return new NodeOperationError(
+		context.getNode(),
+		`No task slot came free within the Queue Timeout (${settings.queueTimeoutSeconds} s): nothing was submitted for this item`,
+		{
+			itemIndex: context.getItemIndex(),
+			description: `All ${settings.maxTasksInFlight} tasks this API key may run at once (Max Tasks in Flight) stayed busy, here or in another process. Raise Options > Queue Timeout, or send fewer items at once.`,
+		},
+	);
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal {
+	return AbortSignal.any(signals.filter((signal) => signal !== undefined));
 }
 
 function asNodeError(context: IExecuteSingleFunctions, error: unknown): NodeApiError | NodeOperationError {

@@ -172,8 +172,11 @@ const cases: Array<[string, Case]> = [
 	// Options
 	['options.timeout 0', { parameters: bfl('flux-dev', {}, { options: { timeout: 0 } }), message: [/Timeout/, /above 0/] }],
 	['options.timeout -5', { parameters: bfl('flux-dev', {}, { options: { timeout: -5 } }), message: [/Timeout/, /above 0/] }],
-	['options.pollInterval 0', { parameters: bfl('flux-dev', {}, { options: { pollInterval: 0 } }), message: [/Poll Interval/, /above 0/] }],
-	['options.maxTasksInFlight 0', { parameters: bfl('flux-dev', {}, { options: { maxTasksInFlight: 0 } }), message: [/Max Tasks in Flight/, /above 0/] }],
+	['options.timeout 1e12 (a deadline that never comes)', { parameters: bfl('flux-dev', {}, { options: { timeout: 1e12 } }), message: [/Timeout/, /above 0 to 86400/] }],
+	['options.pollInterval 0', { parameters: bfl('flux-dev', {}, { options: { pollInterval: 0 } }), message: [/Poll Interval/, /from 0.01 to 3600/] }],
+	['options.pollInterval 0.0001 (a flood of polls)', { parameters: bfl('flux-dev', {}, { options: { pollInterval: 0.0001 } }), message: [/Poll Interval/, /from 0.01/] }],
+	['options.maxTasksInFlight 0', { parameters: bfl('flux-dev', {}, { options: { maxTasksInFlight: 0 } }), message: [/Max Tasks in Flight/, /from 1 to 1000/] }],
+	['options.queueTimeout 0', { parameters: bfl('flux-dev', {}, { options: { queueTimeout: 0 } }), message: [/Queue Timeout/, /above 0 to 86400/] }],
 	['getResult options.timeout 0', { parameters: { operation: 'getResult', taskId: 'abc', options: { timeout: 0 } }, message: [/Timeout/, /above 0/] }],
 ];
 

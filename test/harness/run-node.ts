@@ -52,6 +52,11 @@ export interface RunNodeOptions {
 	mode?: WorkflowExecuteMode;
 	/** Extra node settings (retryOnFail, alwaysOutputData, ...) merged into the node. */
 	nodeSettings?: Partial<INode>;
+	/**
+	 * Another node of the same type on the Start node's output, run after the node under test (n8n
+	 * hands both the same input array). Its run data is in `run.data.resultData.runData[name]`.
+	 */
+	sibling?: { name: string; parameters: INodeParameters };
 	/** After an abort, how long to wait for the node to return before giving up; default 5000. */
 	abortGraceMs?: number;
 }
@@ -152,8 +157,17 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		...(options.continueOnFail && { onError: 'continueRegularOutput' as const }),
 		...options.nodeSettings,
 	};
+	const sibling: INode | undefined = options.sibling && {
+		...node,
+		id: 'harness-sibling',
+		name: options.sibling.name,
+		position: [250, 200],
+		parameters: deepCopy(options.sibling.parameters),
+	};
 	const connections: IConnections = {
-		[startNode.name]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
+		[startNode.name]: {
+			main: [[node, ...(sibling ? [sibling] : [])].map((target) => ({ node: target.name, type: 'main' as const, index: 0 }))],
+		},
 	};
 
 	const workflowId = 'harness-workflow';
@@ -162,7 +176,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const workflow = new Workflow({
 		id: workflowId,
 		name: 'Harness workflow',
-		nodes: [startNode, node],
+		nodes: [startNode, node, ...(sibling ? [sibling] : [])],
 		connections,
 		active: false,
 		nodeTypes,

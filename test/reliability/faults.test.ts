@@ -278,7 +278,7 @@ describe('submit: only 429 and 503 are retried', () => {
 
 	test('429 with Retry-After: 0, again and again, is re-sent with growing backoff, not at once', async () => {
 		sim.inject({ route: 'submit', kind: 'status', status: 429, retryAfterSeconds: 0, times: 1000 });
-		await run(generateParams({ options: { timeout: 3 } }));
+		await run(generateParams({ options: { queueTimeout: 3 } }));
 
 		const submits = requestsOf(sim, 'submit');
 		// Backoff from 125-250 ms, doubling: at most 6 sends fit in 3 s (at once, it was hundreds).
@@ -289,12 +289,13 @@ describe('submit: only 429 and 503 are retried', () => {
 		expect(waits[waits.length - 1]).toBeGreaterThan(waits[0]);
 	});
 
-	test('429 that lasts past the timeout ends with a clear error, after retries, creating nothing', async () => {
+	test('429 that lasts past the Queue Timeout ends with a clear error, after retries, creating nothing', async () => {
 		sim.inject({ route: 'submit', kind: 'status', status: 429, retryAfterSeconds: 0, times: 1000 });
-		const result = await run(generateParams({ options: { timeout: 2 } }));
+		const result = await run(generateParams({ options: { queueTimeout: 2 } }));
 
 		const error = errorOf(result);
 		expect(error.message).toMatch(/could not be submitted/i);
+		expect(error.description).toMatch(/Queue Timeout/);
 		expect(error.message).toContain('429');
 		expect(count(sim, 'submit')).toBeGreaterThanOrEqual(3);
 		expect(count(sim, 'get_result')).toBe(0);

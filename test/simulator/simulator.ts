@@ -107,6 +107,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			const task = state.tasks.get(id);
 			return task ? publicView(task) : undefined;
 		},
+		taskIds(): string[] {
+			return state.tasks.ids();
+		},
 		readyAt(id: string): number | undefined {
 			const task = state.tasks.get(id);
 			return task && Date.now() >= task.readyAt ? task.readyAt : undefined;

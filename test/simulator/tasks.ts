@@ -31,11 +31,15 @@ export interface TaskRecord {
 export type NewTask = Omit<TaskRecord, 'id' | 'createdAt' | 'readyAt' | 'seed'> & {
 	seed?: number;
 	generationMs: number;
+	/** The first task with this prompt ends 'error', later ones keep their outcome. */
+	errorOnce?: boolean;
 };
 
 export class TaskStore {
 	private tasks = new Map<string, TaskRecord>();
 	private timers = new Set<NodeJS.Timeout>();
+	/** Prompts whose '[error-once]' task has failed already. */
+	private failedOnce = new Set<string>();
 	private onTerminal: (task: TaskRecord) => void;
 
 	constructor(onTerminal: (task: TaskRecord) => void) {
@@ -44,9 +48,12 @@ export class TaskStore {
 
 	create(spec: NewTask): TaskRecord {
 		const now = Date.now();
-		const { generationMs, seed, ...rest } = spec;
+		const { generationMs, seed, errorOnce, ...rest } = spec;
+		const failsNow = errorOnce && !this.failedOnce.has(spec.prompt);
+		if (failsNow) this.failedOnce.add(spec.prompt);
 		const task: TaskRecord = {
 			...rest,
+			...(failsNow && { outcome: 'error' as const }),
 			id: spec.format === 'bfl' ? randomUUID() : replicateId(),
 			createdAt: now,
 			readyAt: spec.outcome === 'stuck' ? Infinity : now + generationMs,
@@ -59,6 +66,11 @@ export class TaskStore {
 
 	get(id: string): TaskRecord | undefined {
 		return this.tasks.get(id);
+	}
+
+	/** Every task made since the last clear(), in order of creation. */
+	ids(): string[] {
+		return [...this.tasks.keys()];
 	}
 
 	isTerminal(task: TaskRecord, now = Date.now()): boolean {
@@ -89,6 +101,7 @@ export class TaskStore {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
 		this.tasks.clear();
+		this.failedOnce.clear();
 	}
 }
 

@@ -124,6 +124,8 @@ export interface Simulator {
 	inject(fault: Fault): void;
 	setRandomFaults(rate: number, kinds?: FaultKind[], routes?: FaultRoute[]): void;
 	task(id: string): SimTask | undefined;
+	/** Every task made (paid) since the last reset(), in order of creation. */
+	taskIds(): string[];
 	readyAt(id: string): number | undefined;
 	activeTasks(): number;
 	reset(): void;

@@ -35,6 +35,16 @@ const optionsCollection: INodeProperties = {
 			description: 'Name of the binary property that holds each downloaded image',
 		},
 		{
+			displayName: 'Queue Timeout (Seconds)',
+			name: 'queueTimeout',
+			type: 'number',
+			default: 3600,
+			typeOptions: { minValue: 1, maxValue: 86400, numberPrecision: 0 },
+			description:
+				'Longest time an item may wait for a free task slot, or be refused as busy (429), before CometAPI accepts its task. Nothing is paid while it waits; Timeout counts from the accepted submit.',
+			displayOptions: { show: { '/operation': ['generate', 'replicatePredict'] } },
+		},
+		{
 			displayName: 'Submit Wait (Seconds)',
 			name: 'preferWait',
 			type: 'number',
@@ -51,8 +61,8 @@ const optionsCollection: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			default: 300,
-			typeOptions: { minValue: 1, numberPrecision: 0 },
-			description: 'Longest time to wait for a task; after it the node fails with the task ID so Get Result can collect it later',
+			typeOptions: { minValue: 1, maxValue: 86400, numberPrecision: 0 },
+			description: 'Longest time to wait for a task, from the moment CometAPI accepted it (Get Result: from the first lookup); after it the node fails with the task ID so Get Result can collect it later',
 		},
 	],
 };
@@ -60,7 +70,14 @@ const optionsCollection: INodeProperties = {
 /** Each option's default, as the editor shows it. */
 export const optionDefaults = Object.fromEntries(
 	(optionsCollection.options as INodeProperties[]).map((option) => [option.name, option.default]),
-) as { timeout: number; pollInterval: number; maxTasksInFlight: number; binaryPropertyName: string; preferWait: number };
+) as {
+	timeout: number;
+	queueTimeout: number;
+	pollInterval: number;
+	maxTasksInFlight: number;
+	binaryPropertyName: string;
+	preferWait: number;
+};
 
 export const commonProperties: INodeProperties[] = [
 	{

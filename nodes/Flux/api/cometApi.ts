@@ -43,7 +43,7 @@ const submitGaveUp = (context: IExecuteSingleFunctions) => (lastFault: string) =
 		undefined,
 		`The task could not be submitted: CometAPI kept refusing until the timeout (${lastFault})`,
 		undefined,
-		'Every attempt was refused in a way that proves no task was created (busy, rate-limited, or no connection). Try again later or raise Options > Timeout.',
+		'Every attempt was refused in a way that proves no task was created (busy, rate-limited, or no connection). Try again later or raise Options > Timeout (Queue Timeout for refusals with 429).',
 	);
 
 /**
