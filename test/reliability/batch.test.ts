@@ -71,8 +71,11 @@ describe('a batch with a failed item (30 items, 24 in flight, 1.5 s per image)',
 		const second = figures(sim, rerun, before);
 		expect(rerun.status).toBe('success');
 		expect(second.images).toBe(ITEMS);
-		expect(second.paid).toBeLessThanOrEqual(7);
-		expect(rerun.items.filter((item) => item.json.reused === true)).toHaveLength(ITEMS - second.paid);
+		// Every task the first run made is taken over: 24 made (the bound) leave 7 to pay. On a loaded
+		// machine the first run may have made fewer before the moderation stopped it; none is paid twice.
+		process.stdout.write(`first run paid ${paid}, the rerun paid ${second.paid} for ${second.images} images\n`);
+		expect(second.paid).toBe(ITEMS - others.length);
+		expect(rerun.items.filter((item) => item.json.reused === true)).toHaveLength(others.length);
 		for (const item of rerun.items.slice(0, 3)) await expectImageBytes(item);
 	}, 60_000);
 
