@@ -252,6 +252,19 @@ describe.each(WIRE_SHAPES)('%s answers', (wire) => {
 			expect(submit.body).toStrictEqual({ input: { prompt: 'a kite' } });
 		});
 
+		test.each([100000, 0, 2.5, -1])('options.preferWait %j from an expression is refused before any request, naming the field and its range', async (wait) => {
+			const before = sim.requests.length;
+			const result = await fluxRun(sim, {
+				operation: 'replicatePredict',
+				model: 'black-forest-labs/flux-schnell',
+				prompt: 'a kite',
+				options: { preferWait: `={{ ${wait} }}` },
+			});
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toBe(`Submit Wait (Seconds) must be a whole number, 1-60 (got ${wait})`);
+			expect(sim.requests.slice(before)).toEqual([]);
+		});
+
 		test('extraInput is merged into input', async () => {
 			const result = await fluxRunOk(sim, {
 				operation: 'replicatePredict',

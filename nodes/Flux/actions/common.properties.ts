@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { replicateRouteOption } from './replicatePredict.operation';
+import { preferWaitSpec, replicateRouteOption } from './replicatePredict.operation';
 
 const optionsCollection: INodeProperties = {
 	displayName: 'Options',
@@ -51,8 +51,8 @@ const optionsCollection: INodeProperties = {
 			// CometAPI documents wait=10. A longer hold widens the window in which a proxy's idle cut
 			// (often 60 s) loses a paid prediction's ID.
 			default: 10,
-			typeOptions: { minValue: 1, maxValue: 60, numberPrecision: 0 },
-			description: 'How long CometAPI may hold the submit open for the result (the Prefer: wait header, 1-60); polling takes over after it',
+			typeOptions: { minValue: preferWaitSpec.min, maxValue: preferWaitSpec.max, numberPrecision: 0 },
+			description: `How long CometAPI may hold the submit open for the result (the Prefer: wait header, ${preferWaitSpec.min}-${preferWaitSpec.max}); polling takes over after it`,
 			displayOptions: { show: { '/operation': ['replicatePredict'] } },
 			routing: { request: { headers: { Prefer: '=wait={{ $value }}' } } },
 		},

@@ -1,6 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import type { FieldSpec } from '../catalogue';
 import { modelFieldsCollection, modelOptions } from '../catalogue/properties';
+import { checkValue } from '../catalogue/validateFields';
+import { invalid } from '../api/errors';
 import { checkedModelFields, chosenModel, requireText } from './prepareRequest';
 import { modelProperties } from './modelAndPrompt.properties';
 import type { FluxOperation } from './operation';
@@ -37,6 +40,9 @@ export const replicateRouteOption: INodeProperties = {
 	displayOptions: { show: { '/operation': ['replicatePredict'] } },
 };
 
+/** How long CometAPI may hold a submit open (Prefer: wait): the option's range in the editor and when run. */
+export const preferWaitSpec: FieldSpec & { kind: 'integer' } = { kind: 'integer', min: 1, max: 60 };
+
 function createRoutes(model: string, input: IDataObject) {
 	const [owner, name] = model.split('/').map(encodeURIComponent);
 	return {
@@ -55,7 +61,10 @@ export const replicatePredict: FluxOperation = {
 		// Prefer: wait holds the submit open for the result: only wanted when waiting for it.
 		const { Prefer, ...headers } = (request.headers ?? {}) as IDataObject;
 		const waiting = context.getNodeParameter('waitForCompletion', true) as boolean;
-		const waitSeconds = waiting ? Number(/wait=(\d+)/.exec(String(Prefer ?? ''))?.[1] ?? 0) : 0;
+		const asked = /^wait=(.*)$/.exec(String(Prefer ?? ''))?.[1];
+		const wait = checkValue(preferWaitSpec, asked);
+		if (wait.problem) throw invalid(context, `Submit Wait (Seconds) ${wait.problem} (got ${asked})`);
+		const waitSeconds = waiting ? (wait.value as number) : 0;
 		if (waitSeconds) headers.Prefer = Prefer;
 		const options = context.getNodeParameter('options', {}) as IDataObject;
 		const chosen = options.replicateRoute === 'predictions' ? 'predictions' : 'model';
