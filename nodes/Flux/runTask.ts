@@ -72,12 +72,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	const { settings, baseUrl, submission, taskId } = checked.value;
 	const item: ItemRun = { context, run, format, baseUrl, settings, signal: anySignal(context.getExecutionCancelSignal(), run.stopSignal) };
 
-	if (!submission) {
-		const limits = waitLimits(item, Date.now());
-		const task = await fetchTask(context, baseUrl, format, taskId, limits, { firstLookup: true });
-		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, {});
-		return await finish(item, await waitForTask(context, baseUrl, format, task, limits), limits, {});
-	}
+	if (!submission) return await collect(item, taskId);
 	const asked = (): ToolAsked => ({ model: chosenModel(context, format), prompt: context.getNodeParameter('prompt', '') as string });
 	const reuseKey = reuseKeyOf(context, baseUrl, submission);
 	const reused = await reuseTask(item, reuseKey, asked);
@@ -93,8 +88,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 		let sentAt = Date.now();
 		let answer: IDataObject;
 		try {
-			const slotKey = `${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`;
-			const held = await taskSlotsFor(slotKey, settings.maxTasksInFlight).acquire(queued.signal);
+			const held = await taskSlotsOf(item).acquire(queued.signal);
 			slot = held;
 			sentAt = Date.now();
 			// Faults that prove no task was made are retried for the Timeout; time re-queued after a 429
@@ -110,7 +104,7 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 			};
 			answer = await submitTask(context, baseUrl, submission, submitLimits);
 		} catch (error) {
-			throw queued.signal.aborted && error === queued.signal.reason && !item.signal.aborted ? queueTimedOut(item) : error;
+			throw queueError(item, queued.signal, error, 'submitted');
 		} finally {
 			queued.over();
 		}
@@ -136,6 +130,38 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 	return await finish(item, task, limits, asked());
 }
 
+/**
+ * Get Result: a task that already runs, collected in a task slot like a submitted one, so a
+ * thousand task IDs are not a thousand pollers and downloads at once. Its Timeout counts from the
+ * first lookup, once it has its slot.
+ */
+async function collect(item: ItemRun, taskId: string): Promise<INodeExecutionData[]> {
+	const { context, baseUrl, format, settings } = item;
+	const queued = queueLimits(item);
+	let slot: TaskSlot;
+	try {
+		slot = await taskSlotsOf(item).acquire(queued.signal);
+	} catch (error) {
+		throw queueError(item, queued.signal, error, 'looked up');
+	} finally {
+		queued.over();
+	}
+	try {
+		slot.accepted();
+		const limits = waitLimits(item, Date.now());
+		const task = await fetchTask(context, baseUrl, format, taskId, limits, { firstLookup: true });
+		if (!settings.waitForCompletion && outcomeOf(task.status) === 'waiting') return notWaited(context, task, {});
+		return await finish(item, await waitForTask(context, baseUrl, format, task, limits), limits, {});
+	} finally {
+		slot.release();
+	}
+}
+
+/** The task slots of the item's API key: shared by its submits and lookups in this process. */
+function taskSlotsOf({ context, baseUrl, settings }: ItemRun) {
+	return taskSlotsFor(`${baseUrl}|${context.getNode().credentials?.cometApi?.id ?? ''}`, settings.maxTasksInFlight);
+}
+
 /** Until a submit is accepted: the Queue Timeout bounds the wait for a slot and 429 refusals. */
 function queueLimits(item: ItemRun) {
 	const ms = item.settings.queueTimeoutSeconds * 1000;
@@ -148,10 +174,15 @@ function queueLimits(item: ItemRun) {
 	return { deadline: Date.now() + ms, signal: anySignal(item.signal, expired.signal), over: () => over.abort() };
 }
 
-function queueTimedOut({ context, settings }: ItemRun) {
+/** The Queue Timeout's own error when it ended the wait; any other error as it is. */
+function queueError(item: ItemRun, queued: AbortSignal, error: unknown, nothing: 'submitted' | 'looked up'): unknown {
+	return queued.aborted && error === queued.reason && !item.signal.aborted ? queueTimedOut(item, nothing) : error;
+}
+
+function queueTimedOut({ context, settings }: ItemRun, nothing: string) {
 	return new NodeOperationError(
 		context.getNode(),
-		`No task slot came free within the Queue Timeout (${settings.queueTimeoutSeconds} s): nothing was submitted for this item`,
+		`No task slot came free within the Queue Timeout (${settings.queueTimeoutSeconds} s): nothing was ${nothing} for this item`,
 		{
 			itemIndex: context.getItemIndex(),
 			description: `All ${settings.maxTasksInFlight} tasks this API key may run at once (Max Tasks in Flight) stayed busy, here or in another process. Raise Options > Queue Timeout, or send fewer items at once.`,

@@ -170,14 +170,14 @@ const cases: Array<[string, Case]> = [
 	['getResult with a whitespace task id', { parameters: { operation: 'getResult', taskId: '   ' }, message: [/Task ID/, /empty/] }],
 	['getResult with a task id from an expression resolving to nothing', { parameters: { operation: 'getResult', taskId: '={{ $json.id }}' }, message: [/Task ID/, /empty/] }],
 	// Options
-	['options.timeout 0', { parameters: bfl('flux-dev', {}, { options: { timeout: 0 } }), message: [/Timeout/, /above 0/] }],
-	['options.timeout -5', { parameters: bfl('flux-dev', {}, { options: { timeout: -5 } }), message: [/Timeout/, /above 0/] }],
-	['options.timeout 1e12 (a deadline that never comes)', { parameters: bfl('flux-dev', {}, { options: { timeout: 1e12 } }), message: [/Timeout/, /above 0 to 86400/] }],
+	['options.timeout 0', { parameters: bfl('flux-dev', {}, { options: { timeout: 0 } }), message: [/Timeout/, /from 0.1 to 86400/] }],
+	['options.timeout -5', { parameters: bfl('flux-dev', {}, { options: { timeout: -5 } }), message: [/Timeout/, /from 0.1 to 86400/] }],
+	['options.timeout 1e12 (a deadline that never comes)', { parameters: bfl('flux-dev', {}, { options: { timeout: 1e12 } }), message: [/Timeout/, /from 0.1 to 86400/] }],
 	['options.pollInterval 0', { parameters: bfl('flux-dev', {}, { options: { pollInterval: 0 } }), message: [/Poll Interval/, /from 0.01 to 3600/] }],
 	['options.pollInterval 0.0001 (a flood of polls)', { parameters: bfl('flux-dev', {}, { options: { pollInterval: 0.0001 } }), message: [/Poll Interval/, /from 0.01/] }],
 	['options.maxTasksInFlight 0', { parameters: bfl('flux-dev', {}, { options: { maxTasksInFlight: 0 } }), message: [/Max Tasks in Flight/, /from 1 to 1000/] }],
-	['options.queueTimeout 0', { parameters: bfl('flux-dev', {}, { options: { queueTimeout: 0 } }), message: [/Queue Timeout/, /above 0 to 86400/] }],
-	['getResult options.timeout 0', { parameters: { operation: 'getResult', taskId: 'abc', options: { timeout: 0 } }, message: [/Timeout/, /above 0/] }],
+	['options.queueTimeout 0', { parameters: bfl('flux-dev', {}, { options: { queueTimeout: 0 } }), message: [/Queue Timeout/, /from 0.1 to 86400/] }],
+	['getResult options.timeout 0', { parameters: { operation: 'getResult', taskId: 'abc', options: { timeout: 0 } }, message: [/Timeout/, /from 0.1 to 86400/] }],
 ];
 
 const matchAll = (text: string | undefined, patterns: RegExp[] = []) => {

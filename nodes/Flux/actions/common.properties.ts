@@ -2,6 +2,21 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { preferWaitSpec, replicateRouteOption } from './replicatePredict.operation';
 
+/**
+ * The numeric options' ranges: the editor's bounds, and the check when the node runs (an expression
+ * skips the editor's). Each keeps every wait a timer that fires: a day at most (a timer holds 24.8
+ * days), a poll interval of 0.01 s at least, and at least one task in flight (0.5 would floor to a
+ * bound of 0, and every item would wait forever).
+ */
+export const optionRanges = {
+	maxTasksInFlight: { min: 1, max: 1000 },
+	pollInterval: { min: 0.01, max: 3600 },
+	queueTimeout: { min: 0.1, max: 86_400 },
+	timeout: { min: 0.1, max: 86_400 },
+} as const;
+
+const bounds = (name: keyof typeof optionRanges) => ({ minValue: optionRanges[name].min, maxValue: optionRanges[name].max });
+
 const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
@@ -15,16 +30,15 @@ const optionsCollection: INodeProperties = {
 			name: 'maxTasksInFlight',
 			type: 'number',
 			default: 24,
-			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
-			description: 'Most tasks this API key runs at once; further items wait their turn (BFL allows 24, 6 for Kontext Max)',
-			displayOptions: { show: { '/operation': ['generate', 'replicatePredict'] } },
+			typeOptions: { ...bounds('maxTasksInFlight'), numberPrecision: 0 },
+			description: 'Most tasks this API key runs (or has collected by Get Result) at once; further items wait their turn (BFL allows 24, 6 for Kontext Max)',
 		},
 		{
 			displayName: 'Poll Interval (Seconds)',
 			name: 'pollInterval',
 			type: 'number',
 			default: 1,
-			typeOptions: { minValue: 0.1, numberPrecision: 2 },
+			typeOptions: { ...bounds('pollInterval'), numberPrecision: 2 },
 			description: 'Time between status checks while waiting; checks come sooner when CometAPI reports progress',
 		},
 		{
@@ -39,10 +53,9 @@ const optionsCollection: INodeProperties = {
 			name: 'queueTimeout',
 			type: 'number',
 			default: 3600,
-			typeOptions: { minValue: 1, maxValue: 86400, numberPrecision: 0 },
+			typeOptions: bounds('queueTimeout'),
 			description:
-				'Longest time an item may wait for a free task slot, or be refused as busy (429), before CometAPI accepts its task. Nothing is paid while it waits; Timeout counts from the accepted submit.',
-			displayOptions: { show: { '/operation': ['generate', 'replicatePredict'] } },
+				'Longest time an item may wait for a free task slot, or be refused as busy (429), before CometAPI accepts its task (Get Result: before its first lookup). Nothing is paid while it waits; Timeout counts from the accepted submit.',
 		},
 		{
 			displayName: 'Submit Wait (Seconds)',
@@ -61,7 +74,7 @@ const optionsCollection: INodeProperties = {
 			name: 'timeout',
 			type: 'number',
 			default: 300,
-			typeOptions: { minValue: 1, maxValue: 86400, numberPrecision: 0 },
+			typeOptions: bounds('timeout'),
 			description: 'Longest time to wait for a task, from the moment CometAPI accepted it (Get Result: from the first lookup); after it the node fails with the task ID so Get Result can collect it later',
 		},
 	],
