@@ -11,6 +11,15 @@ const optionsCollection: INodeProperties = {
 	options: [
 		replicateRouteOption,
 		{
+			displayName: 'Max Image Size (MB)',
+			name: 'maxImageSize',
+			type: 'number',
+			default: 50,
+			typeOptions: { minValue: 1, maxValue: 1024, numberPrecision: 0 },
+			description: 'Largest result image the node downloads; a bigger one fails with its task ID and size (a FLUX.2 PNG at 4 MP weighs about 8 MB)',
+			displayOptions: { show: { '/downloadImages': [true] } },
+		},
+		{
 			displayName: 'Max Tasks in Flight',
 			name: 'maxTasksInFlight',
 			type: 'number',
@@ -60,7 +69,7 @@ const optionsCollection: INodeProperties = {
 /** Each option's default, as the editor shows it. */
 export const optionDefaults = Object.fromEntries(
 	(optionsCollection.options as INodeProperties[]).map((option) => [option.name, option.default]),
-) as { timeout: number; pollInterval: number; maxTasksInFlight: number; binaryPropertyName: string; preferWait: number };
+) as { timeout: number; pollInterval: number; maxTasksInFlight: number; binaryPropertyName: string; preferWait: number; maxImageSize: number };
 
 export const commonProperties: INodeProperties[] = [
 	{

@@ -101,13 +101,13 @@ export async function requestCometApi(
 	return sent;
 }
 
-/** Fetches an image without any credential (links are pre-signed and may live on any host). */
+/** Fetches an image without any credential (links are pre-signed and may live on any host); its body is a stream, not yet read. */
 export async function requestImage(context: IExecuteSingleFunctions, url: string, timeoutMs: number): Promise<Sent> {
 	return await send(() =>
 		context.helpers.httpRequest({
 			url,
 			method: 'GET',
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,

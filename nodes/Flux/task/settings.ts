@@ -10,6 +10,8 @@ export interface RunSettings {
 	pollIntervalMs: number;
 	maxTasksInFlight: number;
 	binaryPropertyName: string;
+	/** Largest image a download may bring; more fails the item, naming the task and the size. */
+	maxImageBytes: number;
 }
 
 export function readSettings(context: IExecuteSingleFunctions): RunSettings {
@@ -25,6 +27,7 @@ export function readSettings(context: IExecuteSingleFunctions): RunSettings {
 			positiveNumber(context, options.maxTasksInFlight ?? optionDefaults.maxTasksInFlight, 'Max Tasks in Flight', 1000),
 		),
 		binaryPropertyName,
+		maxImageBytes: positiveNumber(context, options.maxImageSize ?? optionDefaults.maxImageSize, 'Max Image Size (MB)', 1024) * 2 ** 20,
 	};
 }
 
