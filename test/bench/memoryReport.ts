@@ -103,7 +103,7 @@ export function memorySection(after: Saved, before: Saved | undefined): string {
 		'',
 		`Real n8n, binary data in filesystem mode, one freshly started n8n per N (warm-up N = 1 first). Manual Trigger → Code (N prompts) → three Read Files from Disk nodes (the same three JPEG photos, ${photos} MB, 4608x3456, generated at run time) → Merge (by position: three binaries per item) → CometAPI Flux (Replicate route, FLUX.2 [pro], Input Images from binary properties \`*\`, 1:1, 1 MP, PNG, Wait and Download on, 24 tasks at once). Simulator: T = 2 s, L = 24, realistic image weights.`,
 		'',
-		'**peak RSS Δ** = (peak RSS − RSS just before the execution) of the n8n main process plus its task runner, sampled every 25 ms from /proc with VmHWM reset at the start; it covers the whole execution (the Read Files and Merge nodes stream, the Flux node dominates). **execution JSON per image** = the execution data n8n saved (its own serialisation; binaries are references in filesystem mode) divided by the images. **download cap enforced** = a run with the size limit set to 1 MB, below the 1.6 MB result, failed with the task ID and the size.',
+		'**peak RSS Δ** = (peak RSS − RSS just before the execution) of the n8n main process plus its task runner, sampled every 25 ms from /proc with VmHWM reset at the start; it covers the whole execution (the Read Files and Merge nodes stream, the Flux node dominates). **execution JSON per image** = the execution data n8n saved (its own serialisation; binaries are references in filesystem mode) divided by the images. **download cap enforced** = a run with the size limit set to 1 MB, below the 1.5 MB result, failed with the task ID and the size, after a single download request (no retry).',
 		'',
 		...table(before, after),
 		'',

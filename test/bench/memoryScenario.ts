@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import type { N8nInstall } from '../n8n/install.ts';
 import { freePort, startN8n, type N8nServer } from '../n8n/server.ts';
-import { startSimulator } from '../simulator/index.ts';
+import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { pictureJpeg } from '../simulator/jpeg.ts';
 import { findN8nMain, MemorySampler } from './memory.ts';
 import { downloadCapWorkflow, MEMORY_NODE, memoryWorkflow } from './workflows.ts';
@@ -109,7 +109,7 @@ export async function runMemoryScenario(opts: {
 				const sampler = new MemorySampler(mainPid);
 				const warm = await n8n.runWorkflow(warmId, { timeoutMs: 120_000 });
 				if (warm.status !== 'success') throw new Error(`warm-up failed: ${JSON.stringify(n8n.executionError(warm)?.message ?? warm.status)}`);
-				if (n === opts.ns[0]) downloadCap = await checkDownloadCap(n8n, cred);
+				if (n === opts.ns[0]) downloadCap = await checkDownloadCap(n8n, sim, cred);
 				sim.reset();
 				await new Promise((r) => setTimeout(r, 1500));
 				sampler.start();
@@ -173,12 +173,14 @@ export async function runMemoryScenario(opts: {
 	return { photoMb, runs, downloadCap, maxOldSpaceMb: opts.maxOldSpaceMb };
 }
 
-/** With the size limit set below the result's size, the download must fail, naming the task and the size. */
-async function checkDownloadCap(n8n: N8nServer, cred: { id: string; name: string }): Promise<MemoryResult['downloadCap']> {
+/** With the size limit set below the result's size, the download must fail, naming the task and the size, once. */
+async function checkDownloadCap(n8n: N8nServer, sim: Simulator, cred: { id: string; name: string }): Promise<MemoryResult['downloadCap']> {
 	const id = await n8n.createWorkflow(downloadCapWorkflow(cred, { maxImageSize: CAP_CHECK_MB }));
+	sim.reset();
 	const exec = await n8n.runWorkflow(id, { timeoutMs: 120_000 });
 	const message = String(n8n.executionError(exec, MEMORY_NODE)?.message ?? '');
-	const enforced = exec.status === 'error' && /task \S+/i.test(message) && /\d+(\.\d+)? MB/.test(message);
-	log(`download cap (${CAP_CHECK_MB} MB): ${enforced ? 'enforced' : 'NOT enforced'} (${exec.status}${message ? `: ${message}` : ''})`);
+	const downloads = sim.requests.filter((r) => r.origin === 'images').length;
+	const enforced = exec.status === 'error' && /task \S+/i.test(message) && /\d+(\.\d+)? MB/.test(message) && downloads === 1;
+	log(`download cap (${CAP_CHECK_MB} MB): ${enforced ? 'enforced' : 'NOT enforced'} (${exec.status}, ${downloads} download(s)${message ? `: ${message}` : ''})`);
 	return { enforced, message: message || `execution ended "${exec.status}"` };
 }

@@ -60,6 +60,17 @@ describe('answers that echo the input', () => {
 	});
 });
 
+test('with Wait for Completion off, the submit answer returned holds no echoed image either', async () => {
+	const result = await fluxRun(sim, { ...predictFlux2({ input_imagesBinaryProperty: 'photo' }), waitForCompletion: false }, {
+		items: [itemWithBinary('photo', PHOTO, { mimeType: 'image/jpeg', fileName: 'photo.jpg' })],
+	});
+	expect(result.error).toBeUndefined();
+	const texts = strings(result.items[0].json);
+	expect(texts.filter((text) => /^data:/i.test(text))).toEqual([]);
+	expect(texts).toContainEqual('<data URI, image/jpeg, 0.3 MB, not kept>');
+	expect(result.items[0].json.id).toEqual(expect.any(String));
+});
+
 describe('downloads under a size limit', () => {
 	test('an oversized download fails with the task ID and the size, and retries nothing', async () => {
 		// FLUX.2 [pro] at 1 MP in PNG: 1.5 MB (2^20 bytes each), over a limit of 1 MB.

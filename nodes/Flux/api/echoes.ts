@@ -16,16 +16,34 @@ export function withoutEchoes<T>(value: T): T {
 	return mapStrings(value, shortText);
 }
 
+/**
+ * The answer as read off the wire, its echoed `input` images replaced by placeholders (and nothing
+ * else, so a result sent inline is kept): a task waiting for its turn holds a few KB, not its images.
+ */
+export function withoutEchoedInput<T>(answer: T): T {
+	if (typeof answer !== 'object' || answer === null) return answer;
+	let copy: Record<string, unknown> | undefined;
+	for (const [name, field] of Object.entries(answer)) {
+		const kept = name === 'input' ? mapStrings(field, imagePlaceholder) : withoutEchoedInput(field);
+		if (kept === field) continue;
+		copy ??= (Array.isArray(answer) ? [...answer] : { ...answer }) as Record<string, unknown>;
+		copy[name] = kept;
+	}
+	return (copy ?? answer) as T;
+}
+
 function shortText(text: string): string {
+	const kept = imagePlaceholder(text);
+	if (kept !== text || text.length <= LONGEST_KEPT_TEXT) return kept;
+	return `${text.slice(0, KEPT_TEXT_PREFIX)}… <${text.length} characters, not kept>`;
+}
+
+function imagePlaceholder(text: string): string {
 	const dataUri = /^data:([^;,]*)[^,]*,/i.exec(text.slice(0, 200));
 	if (dataUri) return placeholder('data URI', dataUri[1] || undefined, typedImageBytes(text) ?? text.length);
-	if (text.length <= LONGEST_KEPT_BASE64) return text;
-	if (/^[A-Za-z0-9+/\r\n]+={0,2}$/.test(text)) {
-		const head = Buffer.from(text.slice(0, 24), 'base64');
-		return placeholder('base64', sniffImage(head)?.mimeType, typedImageBytes(text) ?? text.length);
-	}
-	if (text.length <= LONGEST_KEPT_TEXT) return text;
-	return `${text.slice(0, KEPT_TEXT_PREFIX)}… <${text.length} characters, not kept>`;
+	if (text.length <= LONGEST_KEPT_BASE64 || !/^[A-Za-z0-9+/\r\n]+={0,2}$/.test(text)) return text;
+	const head = Buffer.from(text.slice(0, 24), 'base64');
+	return placeholder('base64', sniffImage(head)?.mimeType, typedImageBytes(text) ?? text.length);
 }
 
 function placeholder(what: string, mimeType: string | undefined, bytes: number): string {

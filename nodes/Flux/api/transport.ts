@@ -8,6 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, itemCredential, withoutApiKey } from './credential';
+import { withoutEchoedInput } from './echoes';
 
 export interface Reply {
 	statusCode: number;
@@ -96,7 +97,7 @@ export async function requestCometApi(
 	const sent = await send(() =>
 		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, { credentialsDecrypted }),
 	);
-	if ('reply' in sent) sent.reply.body = await withoutApiKey(context, sent.reply.body);
+	if ('reply' in sent) sent.reply.body = withoutEchoedInput(await withoutApiKey(context, sent.reply.body));
 	if ('refused' in sent) sent.refused = await withoutApiKey(context, sent.refused);
 	return sent;
 }
