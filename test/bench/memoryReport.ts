@@ -105,6 +105,8 @@ export function memorySection(after: Saved, before: Saved | undefined): string {
 		'',
 		'**peak RSS Δ** = (peak RSS − RSS just before the execution) of the n8n main process plus its task runner, sampled every 25 ms from /proc with VmHWM reset at the start; it covers the whole execution (the Read Files and Merge nodes stream, the Flux node dominates). **execution JSON per image** = the execution data n8n saved (its own serialisation; binaries are references in filesystem mode) divided by the images. **download cap enforced** = a run with the size limit set to 1 MB, below the 1.5 MB result, failed with the task ID and the size, after a single download request (no retry).',
 		'',
+		'Every item sends the same three photos: n8n\'s serialisation stores a string repeated across items once, so an execution JSON figure of echoed images is per execution, not per item (the largest output item shows what one item carried).',
+		'',
 		...table(before, after),
 		'',
 		'Goals:',

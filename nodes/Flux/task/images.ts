@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { apiError } from '../api/errors';
+import { apiError, stopped } from '../api/errors';
 import { megabytes } from '../api/echoes';
 import { IMAGE_HEAD_BYTES, IMAGE_TYPES_TEXT, sniffImage } from '../catalogue/imageInputs';
 import type { Attempt, RetryLimits } from '../api/retry';
@@ -56,16 +57,18 @@ export async function downloadImage(context: IExecuteSingleFunctions, url: strin
 			discard(body);
 			return { retry: `the image host answered ${statusCode}`, retryAfterMs: retryAfterMs(headers) };
 		}
-		try {
-			return { done: await store(context, url, file, sent.reply) };
-		} catch (error) {
-			if (error instanceof TooLarge) throw tooLarge(context, url, file, error.bytes);
-			if (isNodeError(error)) throw error;
-			if (context.getExecutionCancelSignal()?.aborted) throw error;
-			return { retry: 'the image download broke off' };
-		} finally {
-			discard(body);
-		}
+		const stored = await store(context, url, file, sent.reply).then(
+			(binary) => ({ binary }),
+			(error: unknown) => ({ error }),
+		);
+		discard(body);
+		if ('binary' in stored) return { done: stored.binary };
+		const { error } = stored;
+		if (error instanceof TooLarge) throw tooLarge(context, url, file, error.bytes);
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		if (context.getExecutionCancelSignal()?.aborted) throw stopped(context);
+		// A stream cut mid-way: the link gives the same image again.
+		return { retry: 'the image download broke off' };
 	};
 	const giveUp = (fault: string) =>
 		apiError(context, undefined, `The image of task ${file.taskId} could not be downloaded: ${fault}`, undefined, url);
@@ -171,8 +174,4 @@ function tooLarge(context: IExecuteSingleFunctions, url: string, file: ImageFile
 		undefined,
 		`Raise "Max Image Size (MB)" under Options to take it; the link, valid for minutes: ${url}`,
 	);
-}
-
-function isNodeError(error: unknown) {
-	return error instanceof Error && ['NodeApiError', 'NodeOperationError'].includes(error.name);
 }
