@@ -4,6 +4,9 @@
  * under a size limit; input sizes and types are judged without reading whole files. Counters and
  * spies, never timers (the figures are in the benchmark's memory scenario).
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { BinaryDataService } from 'n8n-core';
 import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
@@ -101,6 +104,39 @@ describe('downloads under a size limit', () => {
 			expect(result.error?.message).toMatch(/task-big/);
 			expect(result.error?.message).toMatch(/passed the limit of 1 MB/);
 			expect(stub.requests.filter((r) => r.path.startsWith('/img/'))).toHaveLength(1);
+		});
+	});
+
+	describe('a body cut off mid-way', () => {
+		let stub: Stub;
+		let images: Server;
+		afterEach(async () => {
+			await stub?.close();
+			images?.closeAllConnections();
+			await new Promise((resolve) => images?.close(resolve));
+		});
+
+		test('is downloaded again, and the whole image is saved', async () => {
+			const png = Buffer.concat([gradientPng(8, 8, 2), Buffer.alloc(256 * 1024, 9)]);
+			let served = 0;
+			images = createServer((_req, res) => {
+				res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+				if (served++ === 0) res.write(png.subarray(0, 64 * 1024), () => res.destroy());
+				else res.end(png);
+			});
+			await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
+			const imageUrl = `http://127.0.0.1:${(images.address() as AddressInfo).port}/img/1.png`;
+			stub = await startStub((request, self) => {
+				if (request.method === 'POST') return { body: { id: 'task-cut', polling_url: `${self.url}/v1/get_result?id=task-cut` } };
+				return { body: { id: 'task-cut', status: 'Ready', result: { sample: imageUrl } } };
+			});
+			const result = await runFlux({
+				parameters: { operation: 'generate', model: 'flux-dev', prompt: 'cut', options: { pollInterval: 0.05 } },
+				credentials: credentials(stub.url),
+			});
+			expect(result.error).toBeUndefined();
+			expect(served).toBe(2);
+			expect(result.items[0].binary?.data.bytes).toBe(png.length);
 		});
 	});
 

@@ -1,5 +1,5 @@
 import type { IBinaryData, IExecuteSingleFunctions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { apiError, stopped } from '../api/errors';
 import { megabytes } from '../api/echoes';
@@ -35,7 +35,7 @@ interface ByteStream extends AsyncIterable<Buffer> {
 	on(event: 'readable', listener: () => void): unknown;
 	once(event: 'end' | 'error', listener: (error?: Error) => void): unknown;
 	off(event: string, listener: (error?: Error) => void): unknown;
-	destroy(): void;
+	destroy(error?: Error): void;
 	destroyed: boolean;
 }
 
@@ -92,6 +92,18 @@ async function store(context: IExecuteSingleFunctions, url: string, file: ImageF
 	const declaredBytes = Number(headers['content-length'] ?? NaN);
 	if (declaredBytes > file.maxBytes) throw new TooLarge(declaredBytes);
 	const stream = isByteStream(reply.body) ? reply.body : undefined;
+	const stall = stream && stallGuard(stream);
+	try {
+		return await save(context, url, file, reply, declaredBytes, stall);
+	} finally {
+		stall?.stop();
+	}
+}
+
+/** The body, typed by its first bytes, into n8n's binary data; a stream is read as it arrives. */
+async function save(context: IExecuteSingleFunctions, url: string, file: ImageFile, reply: Reply, declaredBytes: number, stall?: StallGuard) {
+	const { statusCode, headers } = reply;
+	const stream = isByteStream(reply.body) ? reply.body : undefined;
 	const head = stream ? await readHead(stream, IMAGE_HEAD_BYTES) : asBytes(reply.body);
 	const image = sniffImage(head);
 	if (!image) {
@@ -107,14 +119,15 @@ async function store(context: IExecuteSingleFunctions, url: string, file: ImageF
 	}
 	// Readable.from, reached through the answer's own class (every Readable subclass inherits it).
 	const from = (stream.constructor as unknown as { from: (source: AsyncIterable<Buffer>) => BinaryInput }).from;
-	return await context.helpers.prepareBinaryData(from(withinLimit(head, stream, file.maxBytes)), name, image.mimeType);
+	return await context.helpers.prepareBinaryData(from(withinLimit(head, stream, file.maxBytes, stall)), name, image.mimeType);
 }
 
 /** The bytes as they arrive, failing once they pass the limit (a host may not say the length, or lie). */
-async function* withinLimit(head: Buffer, rest: ByteStream, maxBytes: number): AsyncGenerator<Buffer> {
+async function* withinLimit(head: Buffer, rest: ByteStream, maxBytes: number, stall?: StallGuard): AsyncGenerator<Buffer> {
 	let total = head.length;
 	yield head;
 	for await (const chunk of rest) {
+		stall?.touch();
 		total += chunk.length;
 		if (total > maxBytes) throw new TooLarge();
 		yield chunk;
@@ -147,6 +160,28 @@ async function readHead(stream: ByteStream, count: number): Promise<Buffer> {
 		stream.once('end', onEnd);
 		stream.once('error', finish);
 	});
+}
+
+interface StallGuard {
+	touch(): void;
+	stop(): void;
+}
+
+/**
+ * Ends a body that sends nothing for the download timeout: the HTTP client's own timeout stops at
+ * the answer's head when the body is a stream. The download is then tried again.
+ */
+function stallGuard(stream: ByteStream): StallGuard {
+	const stopped = new AbortController();
+	let lastDataAt = Date.now();
+	const watch = async () => {
+		for (let quiet = 0; quiet < DOWNLOAD_TIMEOUT_MS; quiet = Date.now() - lastDataAt) {
+			await sleep(DOWNLOAD_TIMEOUT_MS - quiet, stopped.signal);
+		}
+		stream.destroy(new Error('the image host stopped sending'));
+	};
+	watch().catch(() => undefined);
+	return { touch: () => (lastDataAt = Date.now()), stop: () => stopped.abort() };
 }
 
 function isByteStream(body: unknown): body is ByteStream {
