@@ -172,16 +172,16 @@ interface StallGuard {
  * the answer's head when the body is a stream. The download is then tried again.
  */
 function stallGuard(stream: ByteStream): StallGuard {
-	const stopped = new AbortController();
+	const ended = new AbortController();
 	let lastDataAt = Date.now();
 	const watch = async () => {
 		for (let quiet = 0; quiet < DOWNLOAD_TIMEOUT_MS; quiet = Date.now() - lastDataAt) {
-			await sleep(DOWNLOAD_TIMEOUT_MS - quiet, stopped.signal);
+			await sleep(DOWNLOAD_TIMEOUT_MS - quiet, ended.signal);
 		}
 		stream.destroy(new Error('the image host stopped sending'));
 	};
 	watch().catch(() => undefined);
-	return { touch: () => (lastDataAt = Date.now()), stop: () => stopped.abort() };
+	return { touch: () => (lastDataAt = Date.now()), stop: () => ended.abort() };
 }
 
 function isByteStream(body: unknown): body is ByteStream {
