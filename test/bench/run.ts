@@ -9,6 +9,10 @@
 //            --keep (keep the n8n user folder) --verbose (n8n's log on stderr)
 //            --only=ours,peer-tuned,... (run only these subjects; for experiments)
 //            --report-only (rebuild RESULTS.md and the plot from .cache/bench/last-results.json)
+//   npm run bench -- --memory      only the memory scenario (memoryScenario.ts), N = 24 and 96 (under
+//                                  10 minutes); the full run adds it with N = 24, 96 and 384.
+//            --label=... (how RESULTS.md names this run) --save-before (write memory-before.json,
+//            the "before" column, instead of RESULTS.md) --max-old-space=MB (n8n's heap limit)
 //
 // Prints a table, writes test/bench/RESULTS.md and test/bench/wall-time.svg; the LAST line printed
 // is one JSON object: ratio_vs_ideal, ratio_vs_peer, requests_per_job (ours, N=48) and more.
@@ -22,6 +26,8 @@ import { freePort, packProject, startN8n, type Execution, type N8nServer } from 
 import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { readBatchLog, timeline, type Timeline } from './analyze.ts';
 import { findN8nMain, MemorySampler } from './memory.ts';
+import { loadBefore, memorySection, memorySummary, writeMemorySection } from './memoryReport.ts';
+import { runMemoryScenario, type MemoryResult } from './memoryScenario.ts';
 import { writeReport } from './report.ts';
 import { median } from './stats.ts';
 import { OUR_NODE, ourWorkflow, PEER_DOWNLOAD_NODE, PEER_TEMPLATE, peerWorkflow, TEMPLATE_PEER, type PeerSettings } from './workflows.ts';
@@ -195,6 +201,10 @@ async function main(): Promise<void> {
 		report(JSON.parse(readFileSync(join(root, '.cache', 'bench', 'last-results.json'), 'utf8')) as SavedRun, root);
 		return;
 	}
+	if (arg('memory')) {
+		await memoryOnly();
+		return;
+	}
 	const quick = !!arg('quick');
 	const T = Number(arg('T') ?? 2000);
 	const L = Number(arg('L') ?? 24);
@@ -336,15 +346,44 @@ async function main(): Promise<void> {
 		date: new Date().toISOString(),
 	};
 	writeFileSync(join(work, 'last-results.json'), JSON.stringify(saved, null, 2) + '\n');
-	report(saved, root);
+	const memory = quick ? undefined : await runMemoryScenario({ ns: [24, 96, 384], work, install, tarball, verbose: !!arg('verbose'), maxOldSpaceMb: maxOldSpace() });
+	report(saved, root, memory);
+}
+
+const maxOldSpace = (): number | undefined => (arg('max-old-space') ? Number(arg('max-old-space')) : undefined);
+
+/** `--memory`: the memory scenario alone; RESULTS.md gets its section, the rest stays. */
+async function memoryOnly(): Promise<void> {
+	const root = repoRoot();
+	const work = join(root, '.cache', 'bench');
+	mkdirSync(work, { recursive: true });
+	const install = await ensureN8n();
+	log(arg('no-build') ? 'packing dist/ ...' : 'building and packing the package ...');
+	const tarball = await packProject({ build: !arg('no-build'), outDir: join(work, 'pack'), root });
+	const ns = (arg('n') ?? '24,96').split(',').map(Number).filter((x) => x > 0);
+	const result = await runMemoryScenario({ ns, work, install, tarball, verbose: !!arg('verbose'), maxOldSpaceMb: maxOldSpace() });
+	const saved = { label: arg('label') ?? 'this run', date: new Date().toISOString(), result };
+	writeFileSync(join(work, 'last-memory.json'), JSON.stringify(saved, null, 2) + '\n');
+	const benchDir = join(root, 'test', 'bench');
+	const section = memorySection(saved, arg('save-before') ? undefined : loadBefore(benchDir));
+	if (arg('save-before')) writeFileSync(join(benchDir, 'memory-before.json'), JSON.stringify(saved, null, 2) + '\n');
+	else writeMemorySection(join(benchDir, 'RESULTS.md'), section);
+	console.log(section);
+	console.log(JSON.stringify({ memory: memorySummary(result) }));
 }
 
 type SavedRun = Omit<Parameters<typeof writeReport>[0], 'peerTemplate' | 'outDir'>;
 
-function report(saved: SavedRun, root: string): void {
-	const summary = writeReport({ ...saved, peerTemplate: PEER_TEMPLATE, outDir: join(root, 'test', 'bench') });
+function report(saved: SavedRun, root: string, memory?: MemoryResult): void {
+	const benchDir = join(root, 'test', 'bench');
+	const summary = writeReport({ ...saved, peerTemplate: PEER_TEMPLATE, outDir: benchDir });
 	console.log(summary.text);
-	console.log(JSON.stringify(summary.json));
+	if (memory) {
+		const section = memorySection({ label: 'full run', date: saved.date, result: memory }, loadBefore(benchDir));
+		writeMemorySection(join(benchDir, 'RESULTS.md'), section);
+		console.log(section);
+	}
+	console.log(JSON.stringify(memory ? { ...summary.json, memory: memorySummary(memory) } : summary.json));
 }
 
 main().catch((e) => {

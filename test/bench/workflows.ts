@@ -199,3 +199,77 @@ export function peerWorkflow(
 		},
 	};
 }
+
+export const MEMORY_NODE = 'CometAPI Flux';
+
+/** Reads one photo per item from disk (streamed into n8n's binary data) into the binary property `photoK`. */
+function readPhotoNode(k: number, path: string) {
+	return {
+		id: `b0000000-0000-4000-8000-00000000002${k}`,
+		name: `Photo ${k}`,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		position: [440, (k - 2) * 160],
+		parameters: { operation: 'read', fileSelector: path, options: { dataPropertyName: `photo${k}` } },
+	};
+}
+
+/**
+ * The memory scenario: N items, each with three reference photos (binary properties photo1-3, read
+ * from disk) -> CometAPI Flux (Replicate route, FLUX.2 [pro], every image of the item as
+ * `input_images`, a 1 MP PNG result, downloaded). `options` goes to the node as is.
+ */
+export function memoryWorkflow(n: number, cred: { id: string; name: string }, photos: string[], options: Record<string, unknown> = {}, label = ''): WorkflowInput {
+	const reads = photos.map((path, i) => readPhotoNode(i + 1, path));
+	return {
+		name: `bench memory N=${n}${label ? ` ${label}` : ''}`,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			trigger,
+			promptsNode(n),
+			...reads,
+			{
+				id: 'b0000000-0000-4000-8000-000000000030',
+				name: 'Photos per Item',
+				type: 'n8n-nodes-base.merge',
+				typeVersion: 3.2,
+				position: [660, 0],
+				parameters: { mode: 'combine', combineBy: 'combineByPosition', numberInputs: reads.length, options: {} },
+			},
+			{
+				id: 'b0000000-0000-4000-8000-000000000031',
+				name: MEMORY_NODE,
+				type: 'n8n-nodes-cometapi.flux',
+				typeVersion: 2,
+				position: [880, 0],
+				parameters: {
+					operation: 'replicatePredict',
+					model: { __rl: true, mode: 'list', value: 'black-forest-labs/flux-2-pro', cachedResultName: 'FLUX.2 [pro]' },
+					// The Read Files nodes replace the prompts' JSON with their files' details.
+					prompt: "={{ 'Benchmark edit ' + ($itemIndex + 1) + ': the three people of the photos at a lighthouse, watercolor' }}",
+					waitForCompletion: true,
+					downloadImages: true,
+					additionalFields: { input_imagesBinaryProperty: '*', aspect_ratio: '1:1', resolution: '1 MP', output_format: 'png' },
+					options,
+				},
+				credentials: { cometApi: cred },
+			},
+		],
+		connections: {
+			[trigger.name]: { main: [[link('Prompts')]] },
+			Prompts: { main: [reads.map((r) => link(r.name))] },
+			...Object.fromEntries(reads.map((r, i) => [r.name, { main: [[link('Photos per Item', i)]] }])),
+			'Photos per Item': { main: [[link(MEMORY_NODE)]] },
+		},
+	};
+}
+
+/** One prompt, no photos, FLUX.2 [pro] PNG: with `options` capping downloads below its size, it must fail. */
+export function downloadCapWorkflow(cred: { id: string; name: string }, options: Record<string, unknown>): WorkflowInput {
+	const flow = memoryWorkflow(1, cred, [], options, 'download cap');
+	const node = flow.nodes.find((x) => x.name === MEMORY_NODE);
+	node.parameters.additionalFields = { aspect_ratio: '1:1', resolution: '1 MP', output_format: 'png' };
+	flow.nodes = flow.nodes.filter((x) => x.name !== 'Photos per Item');
+	flow.connections = { [trigger.name]: { main: [[link('Prompts')]] }, Prompts: { main: [[link(MEMORY_NODE)]] } };
+	return flow;
+}

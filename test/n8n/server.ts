@@ -45,6 +45,8 @@ export interface StartOptions {
 	readyUrl?: string;
 	/** Echo n8n's output to stderr (default: env N8N_E2E_VERBOSE=1). Always written to <userFolder>/n8n.log. */
 	verbose?: boolean;
+	/** Flags for n8n's own Node, e.g. `--max-old-space-size=1024` (NODE_OPTIONS is never passed on). */
+	nodeOptions?: string[];
 }
 
 export interface HttpResult<T = any> {
@@ -453,7 +455,7 @@ export async function startN8n(opts: StartOptions): Promise<N8nServer> {
 	const logFile = createWriteStream(logPath, { flags: 'a' });
 	let output = '';
 	const t0 = Date.now();
-	const child = spawn(install.nodeBin, [install.bin, ...(opts.command ?? ['start'])], {
+	const child = spawn(install.nodeBin, [...(opts.nodeOptions ?? []), install.bin, ...(opts.command ?? ['start'])], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@ import { preferWaitSpec, replicateRouteOption } from './replicatePredict.operati
  * bound of 0, and every item would wait forever).
  */
 export const optionRanges = {
+	maxImageSize: { min: 1, max: 1024 },
 	maxTasksInFlight: { min: 1, max: 1000 },
 	pollInterval: { min: 0.01, max: 3600 },
 	queueTimeout: { min: 0.1, max: 86_400 },
@@ -25,6 +26,15 @@ const optionsCollection: INodeProperties = {
 	default: {},
 	options: [
 		replicateRouteOption,
+		{
+			displayName: 'Max Image Size (MB)',
+			name: 'maxImageSize',
+			type: 'number',
+			default: 50,
+			typeOptions: { ...bounds('maxImageSize'), numberPrecision: 0 },
+			description: 'Largest result image the node downloads; a bigger one fails with its task ID and size (a FLUX.2 PNG at 4 MP weighs about 8 MB)',
+			displayOptions: { show: { '/downloadImages': [true] } },
+		},
 		{
 			displayName: 'Max Tasks in Flight',
 			name: 'maxTasksInFlight',
@@ -90,6 +100,7 @@ export const optionDefaults = Object.fromEntries(
 	maxTasksInFlight: number;
 	binaryPropertyName: string;
 	preferWait: number;
+	maxImageSize: number;
 };
 
 export const commonProperties: INodeProperties[] = [

@@ -6,6 +6,7 @@ import { encodeImage, IMAGE_TYPES_TEXT, imageListFields, oversizeProblem, sniffI
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 import { invalid } from '../api/errors';
+import { binaryHead, binarySize } from './binaryFiles';
 
 /** The model ID the user chose: from the list or by ID (version 2), or typed under "Other" (version 1). */
 export function chosenModel(context: IExecuteSingleFunctions, format: ApiFormatName): string {
@@ -112,14 +113,14 @@ async function withBinaryImages(
 
 /**
  * The binary property names a list names: "data, data_1", or * for every image of the item in
- * order, judged by its bytes (a download often declares application/octet-stream).
+ * order, judged by its first bytes (a download often declares application/octet-stream).
  */
 async function binaryNames(context: IExecuteSingleFunctions, property: string): Promise<string[]> {
 	const names = property.split(',').map((name) => name.trim()).filter(Boolean);
 	if (names.length !== 1 || names[0] !== '*') return names;
 	const images = [];
-	for (const name of Object.keys(context.getInputData().binary ?? {})) {
-		if (sniffImageType(await context.helpers.getBinaryDataBuffer(name))) images.push(name);
+	for (const [name, binary] of Object.entries(context.getInputData().binary ?? {})) {
+		if (sniffImageType(await binaryHead(context, binary))) images.push(name);
 	}
 	return images;
 }
@@ -135,8 +136,10 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 			present.length ? `Its binary properties are: ${present.join(', ')}` : 'The input item has no binary data at all.',
 		);
 	}
-	const bytes = await context.helpers.getBinaryDataBuffer(property);
-	const mimeType = sniffImageType(bytes);
+	// Judged before the file is read: its size from the metadata, its type from its first bytes.
+	const tooBig = oversizeProblem(await binarySize(context, binary));
+	if (tooBig) throw invalid(context, `${label}: binary property "${property}" ${tooBig}`);
+	const mimeType = sniffImageType(await binaryHead(context, binary));
 	if (!mimeType) {
 		throw invalid(
 			context,
@@ -144,9 +147,7 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 			`Its file ${binary.fileName ?? ''} is declared as ${binary.mimeType || 'no type'}; the file's bytes decide.`,
 		);
 	}
-	const tooBig = oversizeProblem(bytes.length);
-	if (tooBig) throw invalid(context, `${label}: binary property "${property}" ${tooBig}`);
-	return encodeImage(format, bytes, mimeType);
+	return encodeImage(format, await context.helpers.getBinaryDataBuffer(property), mimeType);
 }
 
 function extraFields(context: IExecuteSingleFunctions, format: ApiFormatName): IDataObject {

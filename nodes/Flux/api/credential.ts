@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { cometApiBaseUrl } from '../../../credentials/CometApi.credentials';
+import { mapStrings } from './mapStrings';
 
 export const CREDENTIAL_TYPE = 'cometApi';
 
@@ -35,14 +36,14 @@ export async function itemBaseUrl(context: IExecuteSingleFunctions): Promise<str
 	return cometApiBaseUrl((await itemCredential(context))?.data?.baseUrl);
 }
 
-/** The value with the API key blanked out: an answer may echo it, and answers end up in outputs, errors and logs. */
+/**
+ * The value with the API key blanked out: an answer may echo it, and answers end up in outputs,
+ * errors and logs. Each string is searched on its own, so a large answer is never serialised.
+ */
 export async function withoutApiKey<T>(context: IExecuteSingleFunctions, value: T): Promise<T> {
 	const key = String((await itemCredential(context))?.data?.apiKey ?? '');
-	if (key.length < 4 || value === undefined || value === null) return value;
-	const text = typeof value === 'string' ? value : JSON.stringify(value);
-	if (!text?.includes(key)) return value;
-	const redacted = text.split(key).join(REDACTED);
-	return (typeof value === 'string' ? redacted : JSON.parse(redacted)) as T;
+	if (key.length < 4) return value;
+	return mapStrings(value, (text) => (text.length >= key.length && text.includes(key) ? text.split(key).join(REDACTED) : text));
 }
 
 /** The credential's Base URL when the editor lists models (no item, no execution). */

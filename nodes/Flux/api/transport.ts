@@ -8,6 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, itemCredential, withoutApiKey } from './credential';
+import { withoutEchoedInput } from './echoes';
 
 export interface Reply {
 	statusCode: number;
@@ -96,18 +97,18 @@ export async function requestCometApi(
 	const sent = await send(() =>
 		context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, { credentialsDecrypted }),
 	);
-	if ('reply' in sent) sent.reply.body = await withoutApiKey(context, sent.reply.body);
+	if ('reply' in sent) sent.reply.body = withoutEchoedInput(await withoutApiKey(context, sent.reply.body));
 	if ('refused' in sent) sent.refused = await withoutApiKey(context, sent.refused);
 	return sent;
 }
 
-/** Fetches an image without any credential (links are pre-signed and may live on any host). */
+/** Fetches an image without any credential (links are pre-signed and may live on any host); its body is a stream, not yet read. */
 export async function requestImage(context: IExecuteSingleFunctions, url: string, timeoutMs: number): Promise<Sent> {
 	return await send(() =>
 		context.helpers.httpRequest({
 			url,
 			method: 'GET',
-			encoding: 'arraybuffer',
+			encoding: 'stream',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,

@@ -31,6 +31,9 @@ const magicNumbers: Array<{ mimeType: string; extension: string; magic: Array<nu
 	{ mimeType: 'image/webp', extension: 'webp', magic: [0x52, 0x49, 0x46, 0x46, null, null, null, null, 0x57, 0x45, 0x42, 0x50] },
 ];
 
+/** How many first bytes judge an image's type: the longest magic number. */
+export const IMAGE_HEAD_BYTES = Math.max(...magicNumbers.map(({ magic }) => magic.length));
+
 /** The image types the node takes in and saves, as said to users. */
 export const IMAGE_TYPES_TEXT = 'PNG, JPEG, WebP or GIF';
 

@@ -1,5 +1,6 @@
 import type { IBinaryData, IDataObject, IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { withoutEchoes } from '../api/echoes';
 import { apiError } from '../api/errors';
 import { downloadImage } from './images';
 import type { RunSettings } from './settings';
@@ -13,7 +14,7 @@ export function assertSucceeded(context: IExecuteSingleFunctions, task: TaskStat
 	const reason = known?.reason ?? 'CometAPI reported a status this node does not know';
 	const status = (known && known.shownAs) || task.status;
 	const said = task.error ? `. CometAPI says: ${task.error}` : '';
-	throw apiError(context, undefined, `Task ${task.id} ended "${status}": ${reason}${said}`, task.raw);
+	throw apiError(context, undefined, `Task ${task.id} ended "${status}": ${reason}${said}`, withoutEchoes(task.raw));
 }
 
 /** One item per image, paired with the input item, with the file attached when downloads are on. */
@@ -41,11 +42,11 @@ export async function resultItems(
 				cost: task.cost?.cost ?? null,
 				inputMegapixels: task.cost?.inputMegapixels ?? null,
 				outputMegapixels: task.cost?.outputMegapixels ?? null,
-				response: task.raw,
+				response: withoutEchoes(task.raw),
 			};
 			if (!settings.downloadImages) return { json, pairedItem };
 			const stem = count > 1 ? `${task.id}-${imageIndex + 1}` : task.id;
-			const binary: IBinaryData = await downloadImage(context, imageUrl, { taskId: task.id, stem }, downloadLimits);
+			const binary: IBinaryData = await downloadImage(context, imageUrl, { taskId: task.id, stem, maxBytes: settings.maxImageBytes }, downloadLimits);
 			return { json, binary: { [settings.binaryPropertyName]: binary }, pairedItem };
 		}),
 	);

@@ -12,6 +12,8 @@ export interface RunSettings {
 	pollIntervalMs: number;
 	maxTasksInFlight: number;
 	binaryPropertyName: string;
+	/** Largest image a download may bring; more fails the item, naming the task and the size. */
+	maxImageBytes: number;
 }
 
 export function readSettings(context: IExecuteSingleFunctions): RunSettings {
@@ -27,6 +29,7 @@ export function readSettings(context: IExecuteSingleFunctions): RunSettings {
 		pollIntervalMs: numberIn(context, option('pollInterval'), 'Poll Interval (Seconds)', optionRanges.pollInterval) * 1000,
 		maxTasksInFlight: Math.floor(numberIn(context, option('maxTasksInFlight'), 'Max Tasks in Flight', optionRanges.maxTasksInFlight)),
 		binaryPropertyName,
+		maxImageBytes: numberIn(context, option('maxImageSize'), 'Max Image Size (MB)', optionRanges.maxImageSize) * 2 ** 20,
 	};
 }
 
