@@ -205,5 +205,4 @@ describe('work in flight stays bounded', () => {
 			reads.mockRestore();
 		}
 	});
-
 });
