@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { getResult } from './actions/getResult.operation';
 import { generate } from './actions/generate.operation';
 import type { FluxOperation } from './actions/operation';
+import { withImagesRead } from './actions/pendingImages';
 import { chosenModel } from './actions/prepareRequest';
 import { replicatePredict } from './actions/replicatePredict.operation';
 import { fetchTask, readTaskOrFail, submitTask, type SubmitLimits } from './api/cometApi';
@@ -102,7 +103,8 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 					submitLimits.deadline = Math.min(queued.deadline, submitLimits.deadline + Date.now() - pausedAt);
 				},
 			};
-			answer = await submitTask(context, baseUrl, submission, submitLimits);
+			// The images are read now, in the slot, and dropped with the submit once it is answered.
+			answer = await submitTask(context, baseUrl, await withImagesRead(context, format, submission), submitLimits);
 		} catch (error) {
 			throw queueError(item, queued.signal, error, 'submitted');
 		} finally {

@@ -187,9 +187,9 @@ describe('input images judged without reading whole files', () => {
 });
 
 describe('work in flight stays bounded', () => {
-	// Needs the body built when the item's slot is granted (and dropped once the submit is
-	// answered); today every item's body, with its images, is built behind the input gate first.
-	test.failing('a body is built only when its slot is granted: builds before the first submit ≤ Max Tasks in Flight', async () => {
+	// The body's images are read when the item's slot is granted (and dropped once the submit is
+	// answered), not for every item of the batch behind the input gate.
+	test('a body is built only when its slot is granted: builds before the first submit ≤ Max Tasks in Flight', async () => {
 		const read = BinaryDataService.prototype.getAsBuffer;
 		const submitsAtEachBuild: number[] = [];
 		const reads = jest.spyOn(BinaryDataService.prototype, 'getAsBuffer').mockImplementation(async function (this: BinaryDataService, ...args) {

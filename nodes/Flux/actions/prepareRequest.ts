@@ -2,11 +2,12 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { jsonParse } from 'n8n-workflow';
 
 import { catalogues, fieldInfo, findModel, modelIdShape, type ApiFormatName, type FieldSpec } from '../catalogue';
-import { encodeImage, IMAGE_TYPES_TEXT, imageListFields, oversizeProblem, sniffImageType, splitImageList } from '../catalogue/imageInputs';
+import { IMAGE_TYPES_TEXT, imageListFields, oversizeProblem, sniffImageType, splitImageList } from '../catalogue/imageInputs';
 import { binaryPropertyOptionName, CUSTOM_MODEL, extraFieldsOption } from '../catalogue/properties';
 import { validateFields } from '../catalogue/validateFields';
 import { invalid } from '../api/errors';
 import { binaryHead, binarySize } from './binaryFiles';
+import { pendingImage } from './pendingImages';
 
 /** The model ID the user chose: from the list or by ID (version 2), or typed under "Other" (version 1). */
 export function chosenModel(context: IExecuteSingleFunctions, format: ApiFormatName): string {
@@ -57,7 +58,7 @@ async function checkedListedFields(
 	const model = findModel(format, modelId);
 	const specs: Record<string, FieldSpec> = model?.fields ?? looseImageSpecs(format);
 	const imageFields = Object.keys(specs).filter((field) => ['image', 'imageList'].includes(specs[field].kind));
-	const withImages = await withBinaryImages(context, format, imageFields, specs, fields);
+	const withImages = await withBinaryImages(context, imageFields, specs, fields);
 	const { fields: checked, problem } = validateFields(withImages, model, setInExtra);
 	if (problem) {
 		const name = problem.displayName ?? fieldInfo[problem.field]?.displayName ?? problem.field;
@@ -81,10 +82,9 @@ function looseImageSpecs(format: ApiFormatName): Record<string, FieldSpec> {
 	return specs;
 }
 
-/** Image fields with their binaries in place: one text for an image, a list for an image list. */
+/** Image fields with their binaries in place (marks, read at the slot): one for an image, a list for an image list. */
 async function withBinaryImages(
 	context: IExecuteSingleFunctions,
-	format: ApiFormatName,
 	imageFields: string[],
 	specs: Record<string, FieldSpec>,
 	fields: IDataObject,
@@ -105,7 +105,7 @@ async function withBinaryImages(
 		}
 		const names = list ? await binaryNames(context, property) : [property.trim()];
 		const images = [];
-		for (const name of names) images.push(await binaryAsText(context, format, name, label));
+		for (const name of names) images.push(await binaryAsText(context, name, label));
 		result[field] = list ? images : images[0];
 	}
 	return result;
@@ -125,8 +125,8 @@ async function binaryNames(context: IExecuteSingleFunctions, property: string): 
 	return images;
 }
 
-/** A binary property's file in the format's encoding, once its bytes show an image within BFL's size limit. */
-async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatName, property: string, label: string) {
+/** A binary property's image, read when the item's slot is granted, once its bytes show an image within BFL's size limit. */
+async function binaryAsText(context: IExecuteSingleFunctions, property: string, label: string) {
 	const binary = context.getInputData().binary?.[property];
 	if (!binary) {
 		const present = Object.keys(context.getInputData().binary ?? {});
@@ -147,7 +147,7 @@ async function binaryAsText(context: IExecuteSingleFunctions, format: ApiFormatN
 			`Its file ${binary.fileName ?? ''} is declared as ${binary.mimeType || 'no type'}; the file's bytes decide.`,
 		);
 	}
-	return encodeImage(format, await context.helpers.getBinaryDataBuffer(property), mimeType);
+	return pendingImage(property, binary, mimeType);
 }
 
 function extraFields(context: IExecuteSingleFunctions, format: ApiFormatName): IDataObject {
