@@ -10,12 +10,13 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { getResult } from './actions/getResult.operation';
 import { generate } from './actions/generate.operation';
 import type { FluxOperation } from './actions/operation';
-import { withImagesRead } from './actions/pendingImages';
+import { hasPendingImages, withImagesRead } from './actions/pendingImages';
 import { chosenModel } from './actions/prepareRequest';
 import { replicatePredict } from './actions/replicatePredict.operation';
-import { fetchTask, readTaskOrFail, submitTask, type SubmitLimits } from './api/cometApi';
+import { fetchTask, readTaskOrFail, submitTask, type Submission, type SubmitLimits } from './api/cometApi';
 import { itemBaseUrl } from './api/credential';
 import { stopped } from './api/errors';
+import { sendWithImages } from './task/imageSends';
 import { finish, notWaited, settle, waitLimits, type ItemRun } from './task/itemRun';
 import { joinNodeRun, type NodeRun } from './task/nodeRun';
 import { reuseKeyOf, reuseTask } from './task/reuse';
@@ -103,8 +104,10 @@ async function runItem(context: IExecuteSingleFunctions, request: DeclarativeRes
 					submitLimits.deadline = Math.min(queued.deadline, submitLimits.deadline + Date.now() - pausedAt);
 				},
 			};
-			// The images are read now, in the slot, and dropped with the submit once it is answered.
-			answer = await submitTask(context, baseUrl, await withImagesRead(context, format, submission), submitLimits);
+			// The images are read for each send, in the slot, and dropped once it is answered: an item
+			// waiting in the queue after a 429 holds none.
+			const readImages = async (target: Submission) => await withImagesRead(context, format, target);
+			answer = await submitTask(context, baseUrl, submission, submitLimits, hasPendingImages(submission) ? async (target, send) => await sendWithImages(target, readImages, send) : undefined);
 		} catch (error) {
 			throw queueError(item, queued.signal, error, 'submitted');
 		} finally {

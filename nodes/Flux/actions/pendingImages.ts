@@ -24,6 +24,11 @@ export function pendingImage(property: string, binary: IBinaryData, mimeType: st
 	return MARK + JSON.stringify({ property, mimeType, file } satisfies Pending);
 }
 
+/** Whether the submission has images still to read. */
+export function hasPendingImages(submission: Submission): boolean {
+	return JSON.stringify(submission.body).includes(MARK);
+}
+
 /** The submission with each pending image read and encoded: call it once the slot is granted, drop it once answered. */
 export async function withImagesRead(context: IExecuteSingleFunctions, format: ApiFormatName, submission: Submission): Promise<Submission> {
 	// Both create routes carry the same images: each is read once.

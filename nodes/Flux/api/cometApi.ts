@@ -55,12 +55,14 @@ export async function submitTask(
 	baseUrl: string,
 	submission: Submission,
 	limits: SubmitLimits,
+	/** Sends the request as it goes out (images read): made for each send and dropped once answered. */
+	sending: (target: Submission, send: (ready: Submission) => Promise<Sent>) => Promise<Sent> = async (target, send) => await send(target),
 ): Promise<IDataObject> {
 	let target = submission;
 	let refusals = 0;
 	const attempt = async (): Promise<Attempt<IDataObject>> => {
 		for (;;) {
-			const sent = await requestCometApi(context, baseUrl, target);
+			const sent = await sending(target, async (ready) => await requestCometApi(context, baseUrl, ready));
 			if (!('reply' in sent)) return notAnswered(context, sent);
 			if (sent.reply.statusCode === 404 && target.otherRoute) {
 				// A 404 proves no task was made, so the other create route is safe to try.
