@@ -205,4 +205,22 @@ describe('work in flight stays bounded', () => {
 			reads.mockRestore();
 		}
 	});
+
+	// Each image submit holds its images several times over while it is sent: a wave of them built
+	// at once made n8n run out of memory (bench: a 1 GB heap at N = 96), so at most 4 go at once.
+	test('submits with images from binary properties go at most 4 at once, whatever Max Tasks in Flight', async () => {
+		// A batch without images first: slow start opens all 8 slots of this key.
+		const warmUp = await fluxRun(sim, predictFlux2({}, { maxTasksInFlight: 8 }), { items: Array.from({ length: 16 }, (_, i) => ({ json: { i } })) });
+		expect(warmUp.error).toBeUndefined();
+		sim.inject({ route: 'replicate-submit', kind: 'slow', delayMs: 400, times: 8 });
+		const since = sim.requests.length;
+		const items = Array.from({ length: 8 }, () => itemWithBinary('photo', PHOTO, { mimeType: 'image/jpeg' }));
+		const result = await fluxRun(sim, predictFlux2({ input_imagesBinaryProperty: 'photo' }, { maxTasksInFlight: 8 }), { items });
+		expect(result.error).toBeUndefined();
+		const submits = sim.requests.slice(since).filter((r) => r.method === 'POST').map((r) => r.at);
+		expect(submits).toHaveLength(8);
+		// Each is answered 400 ms after it arrives: within 300 ms of any submit, at most 4 arrive.
+		const together = Math.max(...submits.map((at) => submits.filter((other) => other >= at && other < at + 300).length));
+		expect(together).toBeLessThanOrEqual(4);
+	});
 });
