@@ -35,6 +35,8 @@ export interface Cluster {
 	restartMain(): Promise<{ downMs: number; upMs: number }>;
 	/** SIGKILL to a worker's process group (n8n and its task runner). */
 	killWorker(worker: Worker): void;
+	/** Starts every killed worker again (same folder and health port, a new process). */
+	restartKilledWorkers(): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -60,37 +62,36 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 
 	let main = await startMain();
 	opts.log(`main on ${mainUrl} (pid ${main.pid})`);
+	const startWorker = async (i: number, healthPort?: number): Promise<Worker> => {
+		const port = healthPort ?? (await freePort());
+		const server = await startN8n({
+			userFolder: join(opts.dir, `worker${i + 1}`),
+			port: await freePort(),
+			packageTarball: opts.tarball,
+			command: ['worker', `--concurrency=${WORKER_CONCURRENCY}`],
+			readyUrl: `http://127.0.0.1:${port}/healthz/readiness`,
+			setupOwner: false,
+			startTimeoutMs: 180_000,
+			env: {
+				...shared,
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(port),
+				// $execution.resumeUrl is computed on the worker: it must name main.
+				N8N_WEBHOOK_URL: `${mainUrl}/`,
+				N8N_EDITOR_BASE_URL: mainUrl,
+			},
+		});
+		return { name: `worker${i + 1}`, server, healthPort: port };
+	};
 	const workers: Worker[] = [];
 	try {
-		const started = await Promise.all(
-			Array.from({ length: opts.workers }, async (_, i): Promise<Worker> => {
-				const healthPort = await freePort();
-				const server = await startN8n({
-					userFolder: join(opts.dir, `worker${i + 1}`),
-					port: await freePort(),
-					packageTarball: opts.tarball,
-					command: ['worker', `--concurrency=${WORKER_CONCURRENCY}`],
-					readyUrl: `http://127.0.0.1:${healthPort}/healthz/readiness`,
-					setupOwner: false,
-					startTimeoutMs: 180_000,
-					env: {
-						...shared,
-						QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-						QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-						// $execution.resumeUrl is computed on the worker: it must name main.
-						N8N_WEBHOOK_URL: `${mainUrl}/`,
-						N8N_EDITOR_BASE_URL: mainUrl,
-					},
-				});
-				return { name: `worker${i + 1}`, server, healthPort };
-			}),
-		);
-		workers.push(...started);
+		workers.push(...(await Promise.all(Array.from({ length: opts.workers }, (_, i) => startWorker(i)))));
 		for (const w of workers) opts.log(`${w.name} ready (pid ${w.server.pid}, health port ${w.healthPort}, broker port ${w.server.brokerPort})`);
 	} catch (e) {
 		await Promise.all([main.stop(), ...workers.map((w) => w.server.stop())]);
 		throw e;
 	}
+	const killed = new Set<Worker>();
 
 	return {
 		get main() {
@@ -107,6 +108,15 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
 		},
 		killWorker(worker) {
 			process.kill(-worker.server.pid, 'SIGKILL');
+			killed.add(worker);
+		},
+		async restartKilledWorkers() {
+			for (const worker of [...killed]) {
+				const fresh = await startWorker(workers.indexOf(worker), worker.healthPort);
+				workers[workers.indexOf(worker)] = fresh;
+				killed.delete(worker);
+				opts.log(`${fresh.name} started again (pid ${fresh.server.pid})`);
+			}
 		},
 		async stop() {
 			await Promise.all([...workers.map((w) => w.server.stop()), main.stop()]);
@@ -124,11 +134,19 @@ export function loadQueueWorkflow(file: string): WorkflowInput {
  * Creates the credential and the workflows on main and activates them (production webhooks).
  * Returns each workflow's id by file name.
  */
-export async function installWorkflows(main: N8nServer, credential: { apiKey: string; baseUrl: string }, files: string[]): Promise<Record<string, string>> {
-	const credId = await main.createCredential({ name: QUEUE_CREDENTIAL.name, type: QUEUE_CREDENTIAL.type, data: credential });
-	const ids: Record<string, string> = {};
+export async function installWorkflows(
+	main: N8nServer,
+	credential: { apiKey: string; baseUrl: string } | { credentialId: string },
+	files: string[],
+	/** Placeholders in the workflow files (`__NAME__`) and their values. */
+	values: Record<string, string> = {},
+): Promise<Record<string, string>> {
+	const credId = 'credentialId' in credential ? credential.credentialId : await main.createCredential({ name: QUEUE_CREDENTIAL.name, type: QUEUE_CREDENTIAL.type, data: credential });
+	const ids: Record<string, string> = { credentialId: credId };
 	for (const file of files) {
-		const wf = loadQueueWorkflow(file);
+		let text = JSON.stringify(loadQueueWorkflow(file));
+		for (const [name, value] of Object.entries(values)) text = text.replaceAll(`__${name}__`, value);
+		const wf = JSON.parse(text) as WorkflowInput;
 		const nodes = wf.nodes.map((n: any) => (n.credentials?.cometApi ? { ...n, credentials: { cometApi: { id: credId, name: QUEUE_CREDENTIAL.name } } } : n));
 		const created = await main.rest.post<any>('/rest/workflows', { name: wf.name, nodes, connections: wf.connections, settings: wf.settings ?? {}, active: false });
 		await main.rest.post(`/rest/workflows/${created.id}/activate`, { versionId: created.versionId });
@@ -168,4 +186,11 @@ export async function triggerWebhook(main: N8nServer, path: string, body: unknow
 	const res = await fetch(`${main.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 	if (!res.ok) throw new Error(`POST /webhook/${path} -> ${res.status}: ${(await res.text()).slice(0, 500)}`);
 	await res.arrayBuffer().catch(() => undefined);
+}
+
+/** How many executions of a workflow n8n has in these statuses (the list's `count`). */
+export async function countExecutions(main: N8nServer, workflowId: string, status: string[]): Promise<number> {
+	const q = new URLSearchParams({ filter: JSON.stringify({ workflowId, status }), limit: '1' });
+	const r = await main.rest.get<any>(`/rest/executions?${q}`);
+	return Number(r.count);
 }

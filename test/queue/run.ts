@@ -7,7 +7,9 @@
 // --concurrency=2`) with EXECUTIONS_MODE=queue, one encryption key, each process its own folder,
 // port and task-runner broker port, the package installed from its tarball into each.
 // Then, in order: 1. both workers run the node; 2. four 24-prompt batches share one key's limit;
-// 3. fifty parked executions survive a restart of main; 4. a worker SIGKILLed mid-batch.
+// 3. fifty parked executions survive a restart of main; 4. a worker SIGKILLed mid-batch; 5. a crashed
+// worker's paid batch collected (n8n's Retry of the two-node pattern, and the recipe that works);
+// 6. 200 webhook-pattern executions within one key's limit (only when named: `npm run test:queue -- 6`).
 // Everything started is stopped by process id, also on failure and on SIGINT/SIGTERM.
 // Prints each test's figures and checks, then one JSON summary line last; exits 1 on a failed check.
 //
@@ -22,7 +24,7 @@ import { startSimulator, type Simulator } from '../simulator/index.ts';
 import { installWorkflows, startCluster, type Cluster } from './cluster.ts';
 import { secs } from './measure.ts';
 import { ensureBinaries, startPostgres, startRedis, type Service } from './services.ts';
-import { parkedSurviveRestart, sharedAccountLimit, workerKilledMidBatch, workersRunTheNode, type TestContext, type TestResult } from './tests.ts';
+import { crashedBatchRecovered, parkedSurviveRestart, webhookBatchWithinLimit, sharedAccountLimit, workerKilledMidBatch, workersRunTheNode, type TestContext, type TestResult } from './tests.ts';
 
 const log = (line: string): void => {
 	process.stderr.write(`[queue] ${line}\n`);
@@ -33,7 +35,14 @@ const TESTS: Array<[string, (ctx: TestContext) => Promise<TestResult>]> = [
 	['2. a shared account limit', sharedAccountLimit],
 	['3. parked executions survive a restart of main', parkedSurviveRestart],
 	['4. a worker killed mid-batch (SIGKILL)', workerKilledMidBatch],
+	['5. a crashed worker\'s paid batch collected', crashedBatchRecovered],
+	['6. a webhook-pattern batch within the account limit', webhookBatchWithinLimit],
 ];
+/**
+ * Run only when named (`npm run test:queue -- 6`): it measures issue 19's first part, a task not
+ * waited for holding its slot, which is not built yet (1.57-1.60 submits per image today, goal 1.15).
+ */
+const ONLY_WHEN_NAMED = ['6'];
 
 async function main(): Promise<number> {
 	const t0 = Date.now();
@@ -92,13 +101,25 @@ async function main(): Promise<number> {
 		// A fresh cluster each run (the last run's folders stay until now, for a look after a failure).
 		rmSync(join(work, 'n8n'), { recursive: true, force: true });
 		cluster = await timed('n8n main + 2 workers', () => startCluster({ dir: join(work, 'n8n'), tarball, redisPort: redis.port, postgresPort: postgres.port, workers: 2, log }));
-		const ids = await installWorkflows(cluster.main, { apiKey: sim.apiKey, baseUrl: sim.url }, ['batch.json', 'webhook-pattern.json']);
-		const ctx: TestContext = { cluster, sim, workflows: { batch: ids['batch.json'], parked: ids['webhook-pattern.json'] }, log };
+		const ids = await installWorkflows(cluster.main, { apiKey: sim.apiKey, baseUrl: sim.url }, ['batch.json', 'webhook-pattern.json', 'crash-two-node.json', 'crash-collect.json']);
+		// The recovery workflow reads executions through n8n's public API, with a key of the owner's.
+		const apiKey = await cluster.main.rest.post<any>('/rest/api-keys', { label: 'queue test recovery', scopes: ['execution:read'], expiresAt: null });
+		Object.assign(
+			ids,
+			await installWorkflows(cluster.main, { credentialId: ids.credentialId }, ['crash-submit.json', 'crash-recover.json'], {
+				COLLECT_WORKFLOW_ID: ids['crash-collect.json'],
+				N8N_URL: cluster.main.url,
+				N8N_API_KEY: apiKey.rawApiKey,
+			}),
+		);
+		const workflows = { batch: ids['batch.json'], parked: ids['webhook-pattern.json'], twoNode: ids['crash-two-node.json'], submit: ids['crash-submit.json'], collect: ids['crash-collect.json'], recover: ids['crash-recover.json'] };
+		const ctx: TestContext = { cluster, sim, workflows, log };
 		console.log(`setup ${secs(Date.now() - t0)}: ${Object.entries(timings).map(([k, v]) => `${k} ${v} s`).join(', ')}`);
 
 		// `npm run test:queue -- 2 3` runs only those tests (the JSON summary then holds their figures).
 		const only = process.argv.slice(2);
-		for (const [name, test] of TESTS.filter(([name]) => !only.length || only.includes(name.split('.')[0]))) {
+		const named = (name: string) => only.includes(name.split('.')[0]);
+		for (const [name, test] of TESTS.filter(([name]) => (only.length ? named(name) : !ONLY_WHEN_NAMED.includes(name.split('.')[0])))) {
 			const t = Date.now();
 			console.log(`\n== ${name}`);
 			try {

@@ -1,8 +1,8 @@
-// Issue 12's four queue-mode tests, in order. Each returns its figures and its hard checks; the
+// The queue-mode tests, in order: issue 12's four, then issue 19's two. Each returns its figures and its hard checks; the
 // runner prints them. Goals (submits per image, wall time against the ideal) are figures, not checks.
 
 import type { Simulator } from '../simulator/index.ts';
-import { executionsByWorker, listExecutions, triggerWebhook, type Cluster } from './cluster.ts';
+import { countExecutions, executionsByWorker, listExecutions, triggerWebhook, type Cluster } from './cluster.ts';
 import { activeTimeline, executionIds, firstSubmitAt, maxActive, polledTaskIds, refusedTimeline, round, secs, sleep, submitsSince, waitForNewExecutions } from './measure.ts';
 
 export interface Check {
@@ -19,7 +19,7 @@ export interface TestResult {
 export interface TestContext {
 	cluster: Cluster;
 	sim: Simulator;
-	workflows: { batch: string; parked: string };
+	workflows: { batch: string; parked: string; twoNode: string; submit: string; collect: string; recover: string };
 	log: (line: string) => void;
 }
 
@@ -281,6 +281,233 @@ export async function workerKilledMidBatch(ctx: TestContext): Promise<TestResult
 		],
 		figures: {
 			killed: { status, status_s: Number.isNaN(statusMs) ? null : round(statusMs / 1000), submits_before_kill: submittedBefore, tasks_active_at_kill: activeAtKill, submits_after_kill: submitsAfterKill, rerun, output_items: outputItems },
+		},
+	};
+}
+
+/** Get Result's items of one execution that carry an image: their task IDs (none if it did not run). */
+function imagesOf(exec: { data?: any }): string[] {
+	const runs = exec.data?.resultData?.runData?.['Get Result'] ?? [];
+	return runs
+		.flatMap((run: any) => run.data?.main?.[0] ?? [])
+		.filter((item: any) => item.binary?.data?.mimeType?.startsWith('image/') && item.json?.taskId)
+		.map((item: any) => String(item.json.taskId));
+}
+
+/** Waits for the worker that runs `executionId` and for every task of the batch to be submitted and polled. */
+async function workerCollecting(ctx: TestContext, executionId: string, since: number, count: number) {
+	for (const until = Date.now() + 60_000; Date.now() < until; await sleep(200)) {
+		const name = executionsByWorker(ctx.cluster.workers).get(executionId)?.[0];
+		const worker = ctx.cluster.workers.find((w) => w.name === name);
+		if (worker && submitsSince(ctx.sim, since) >= count && polledTaskIds(ctx.sim, since).size > 0) return worker;
+	}
+	throw new Error(`execution ${executionId}: no worker collecting ${count} submitted tasks after 60 s (${submitsSince(ctx.sim, since)} submits)`);
+}
+
+/** Polls an execution until n8n gives it a status other than running. */
+async function endedStatus(ctx: TestContext, id: string, timeoutMs: number): Promise<{ status: string; ms: number }> {
+	const t0 = Date.now();
+	for (; Date.now() < t0 + timeoutMs; await sleep(1000)) {
+		const e = await ctx.cluster.main.getExecution(id).catch(() => undefined);
+		if (e && !['new', 'running', 'unknown'].includes(e.status)) return { status: e.status, ms: Date.now() - t0 };
+	}
+	return { status: 'running', ms: NaN };
+}
+
+/** Task IDs the Generate node's output holds in an execution's saved data. */
+async function savedTaskIds(ctx: TestContext, id: string): Promise<string[]> {
+	const exec = await ctx.cluster.main.getExecution(id);
+	const runs = exec.data?.resultData?.runData?.['Generate'] ?? [];
+	return runs.flatMap((run: any) => run.data?.main?.[0] ?? []).filter((item: any) => item.json?.id).map((item: any) => String(item.json.id));
+}
+
+/** Main's stalled-job check ends an execution whose worker died ("Problem with execution N: ... Aborting."). */
+async function mainsStallCheck(ctx: TestContext, id: string, until: number): Promise<number> {
+	const line = new RegExp(`Problem with execution ${id}:`);
+	for (; Date.now() < until; await sleep(1000)) if (line.test(ctx.cluster.main.logs())) return Date.now();
+	return NaN;
+}
+
+/** The two-node pattern crashed during Get Result, then n8n's Retry (the editor's button) of the execution. */
+async function twoNodeCrash(ctx: TestContext, o: { count: number; run: string; restartAtOnce: boolean }) {
+	const { cluster, sim } = ctx;
+	const wf = ctx.workflows.twoNode;
+	const before = await executionIds(cluster.main, wf);
+	const t0 = Date.now();
+	await triggerWebhook(cluster.main, 'queue-crash', { count: o.count, run: o.run });
+	const [run] = await waitForNewExecutions(() => cluster.main, wf, before, 1, { statuses: ['new', 'running'], timeoutMs: 30_000 });
+	const id = String(run.id);
+	const worker = await workerCollecting(ctx, id, t0, o.count);
+	// The batch's tasks: every one is submitted (workerCollecting) and in the saved progress by now.
+	const submitted = new Set(await savedTaskIds(ctx, id));
+	const savedAtKill = submitted.size;
+	cluster.killWorker(worker);
+	const killedAt = Date.now();
+	ctx.log(`test 5 ${o.run}: SIGKILL to ${worker.name} collecting execution ${id} (${savedAtKill} task IDs saved)`);
+	if (o.restartAtOnce) await cluster.restartKilledWorkers();
+	const ended = await endedStatus(ctx, id, 240_000);
+	const endedMs = Number.isNaN(ended.ms) ? NaN : Date.now() - killedAt;
+	const savedAtEnd = (await savedTaskIds(ctx, id)).length;
+	const retryNow = async (): Promise<{ retry: string; images: number; at: number }> => {
+		const at = Date.now();
+		const beforeRetry = await executionIds(cluster.main, wf);
+		const r = await cluster.main.rest.request('POST', `/rest/executions/${id}/retry`, { loadWorkflow: false });
+		if (r.status < 200 || r.status >= 300) return { retry: `refused ${r.status}: ${JSON.stringify(r.body).slice(0, 200)}`, images: 0, at };
+		const [retried] = await waitForNewExecutions(() => cluster.main, wf, beforeRetry, 1, { statuses: DONE, timeoutMs: 120_000 }).catch(() => [undefined]);
+		const exec = retried && (await cluster.main.getExecution(String(retried.id)));
+		if (!exec) return { retry: 'no retried execution within 120 s', images: 0, at };
+		const why = cluster.main.executionError(exec)?.message;
+		const ran = Object.keys(exec.data?.resultData?.runData ?? {}).join(', ') || 'none';
+		return { retry: `execution ${exec.id} ${exec.status}${why ? ` (${String(why).slice(0, 80)})` : ''}, nodes run: ${ran}`, images: imagesOf(exec).filter((t) => submitted.has(t)).length, at };
+	};
+	// The restarted worker's verdict ("crashed", the saved progress kept) comes first: Retry then. Left
+	// down, the worker gives none, and Retry comes after main's stalled-job check.
+	const early = o.restartAtOnce ? await retryNow() : undefined;
+	const stallAt = await mainsStallCheck(ctx, id, killedAt + 240_000);
+	const final = await cluster.main.getExecution(id);
+	const savedAfterCheck = (await savedTaskIds(ctx, id)).length;
+	await cluster.restartKilledWorkers();
+	const { retry, images, at: retriedAt } = early ?? (await retryNow());
+	const extra = submitsSince(sim, killedAt);
+	const since = (ms: number) => (Number.isNaN(ms) ? 'never (240 s)' : `${secs(ms)} after the kill`);
+	return {
+		extra,
+		lines: [
+			`(a) two-node pattern, Save execution progress on, worker ${o.restartAtOnce ? 'started again at once' : 'left down until main\'s check'}: ${submitted.size} tasks, ${savedAtKill} task IDs saved when ${worker.name} was SIGKILLed during Get Result`,
+			`    status "${ended.status}" ${since(endedMs)}, ${savedAtEnd} task IDs saved then; main's stalled-job check ${since(stallAt - killedAt)}: status "${final.status}", ${savedAfterCheck} task IDs saved (${String(cluster.main.executionError(final)?.message ?? '').slice(0, 100)})`,
+			`    n8n's Retry (POST /rest/executions/${id}/retry) ${since(retriedAt - killedAt)}: ${retry}; images of the batch ${images}/${submitted.size}; submits after the kill ${extra}`,
+		],
+		figures: { status: ended.status, status_s: round(endedMs / 1000), retry_s: round((retriedAt - killedAt) / 1000), stall_check_s: round((stallAt - killedAt) / 1000), final_status: final.status, saved_at_kill: savedAtKill, saved_after_check: savedAfterCheck, retry_images: images, extra_submits: extra },
+	};
+}
+
+/**
+ * 5. Issue 19: a worker SIGKILLed while it collects a paid batch. (a) The two-node pattern with Save
+ * execution progress, then n8n's Retry (POST /rest/executions/:id/retry, the editor's button). (b) The
+ * recipe of docs/scaling-out.md: the batch submitted by an execution that ends (its task IDs saved),
+ * collected by a sub-workflow; after the crash, a recovery workflow reads the submit execution
+ * through n8n's public API and feeds Get Result.
+ */
+export async function crashedBatchRecovered(ctx: TestContext): Promise<TestResult> {
+	const { cluster, sim } = ctx;
+	const count = 24;
+	const generationMs = 30_000;
+	sim.configure({ generationMs, activeTaskLimit: 24 });
+	await cluster.restartKilledWorkers();
+	const lines: string[] = [];
+	const wf = ctx.workflows;
+
+	// (a) The two-node pattern, Save execution progress on, SIGKILL during Get Result: (a1) the worker
+	// starts again at once on its own disk; (a2) it stays down until main's stalled-job check.
+	const a1 = await twoNodeCrash(ctx, { count, run: 't5a1', restartAtOnce: true });
+	const a2 = await twoNodeCrash(ctx, { count, run: 't5a2', restartAtOnce: false });
+	for (const a of [a1, a2]) lines.push(...a.lines);
+
+	// (b) The recipe: submit in an execution that ends, collect in a sub-workflow, recover from the submit execution.
+	const beforeB = await executionIds(cluster.main, wf.submit);
+	const tB = Date.now();
+	await triggerWebhook(cluster.main, 'queue-crash-submit', { count, run: 't5b' });
+	const [runB] = await waitForNewExecutions(() => cluster.main, wf.submit, beforeB, 1, { statuses: DONE, timeoutMs: 60_000 });
+	const idB = String(runB.id);
+	const workerB = await workerCollecting(ctx, idB, tB, count);
+	const submitExec = await cluster.main.getExecution(idB);
+	const submittedB = new Set(cluster.main.nodeOutput(submitExec, 'Generate').map((j: any) => String(j.id)));
+	await sleep(1000);
+	cluster.killWorker(workerB);
+	const killedB = Date.now();
+	const collectAtKill = (await listExecutions(cluster.main, wf.collect)).map((e) => `${e.id} ${e.status}`);
+	ctx.log(`test 5b: SIGKILL to ${workerB.name} collecting the batch of submit execution ${idB} (${runB.status})`);
+	await cluster.restartKilledWorkers();
+	const beforeRecover = await executionIds(cluster.main, wf.recover);
+	await triggerWebhook(cluster.main, 'queue-recover', { executionId: idB });
+	const [recovery] = await waitForNewExecutions(() => cluster.main, wf.recover, beforeRecover, 1, { statuses: DONE, timeoutMs: 120_000 });
+	const recExec = await cluster.main.getExecution(String(recovery.id));
+	const recovered = new Set(imagesOf(recExec).filter((t) => submittedB.has(t)));
+	const extraB = submitsSince(sim, killedB);
+	const recError = cluster.main.executionError(recExec);
+	lines.push(
+		`(b) submit execution ${idB} ended "${runB.status}" with ${submittedB.size} task IDs in its output (${submitsSince(sim, tB)} submits); ${workerB.name} SIGKILLed while its sub-workflow collected them (collect executions then: ${collectAtKill.join(', ') || 'none listed'})`,
+		`    recovery workflow (n8n API GET /api/v1/executions/${idB}?includeData=true, then Get Result): execution ${recovery.id} ${recExec.status}${recError ? ` (${String(recError.message).slice(0, 160)})` : ''}; images ${recovered.size}/${submittedB.size}; submits after the kill ${extraB}`,
+	);
+	return {
+		lines,
+		checks: [
+			{ ok: submittedB.size === count && recovered.size === count, what: `the recipe recovers every image of the crashed batch (${recovered.size}/${count})` },
+			{ ok: a1.extra + a2.extra + extraB === 0, what: `no new submit after a kill (${a1.extra}, ${a2.extra}, ${extraB})` },
+		],
+		figures: {
+			crash_recovered_images: recovered.size,
+			crash_batch: count,
+			crash_extra_submits: a1.extra + a2.extra + extraB,
+			crash_two_node_restarted: a1.figures,
+			crash_two_node_down: a2.figures,
+		},
+	};
+}
+
+/** Executions each worker's log says it started so far. */
+function startedPerWorker(ctx: TestContext): Record<string, number> {
+	return Object.fromEntries(ctx.cluster.workers.map((w) => [w.name, [...w.server.logs().matchAll(/Worker started execution \d+/g)].length]));
+}
+
+/**
+ * 6. Issue 19: the webhook pattern (Wait for Completion off) at scale: 200 executions over both
+ * workers against one key's limit of 24, 10 s per image. A task not waited for keeps its slot until
+ * it ends, so the submits stay within the account's limit.
+ */
+export async function webhookBatchWithinLimit(ctx: TestContext): Promise<TestResult> {
+	const { cluster, sim } = ctx;
+	const count = 200;
+	const limit = 24;
+	const generationMs = 10_000;
+	await cluster.restartKilledWorkers();
+	sim.configure({ generationMs, activeTaskLimit: limit, retryAfterSeconds: 1 });
+	const wf = ctx.workflows.parked;
+	const startedBefore = startedPerWorker(ctx);
+	const successBefore = await countExecutions(cluster.main, wf, ['success']);
+	const t0 = Date.now();
+	for (let k = 0; k < count; k += 20) {
+		await Promise.all(Array.from({ length: Math.min(20, count - k) }, (_, j) => triggerWebhook(cluster.main, PARKED_PATH, { n: 1000 + k + j })));
+	}
+	const triggeredMs = Date.now() - t0;
+	const idealMs = Math.ceil(count / limit) * generationMs;
+	let done = 0;
+	let failed = 0;
+	for (const until = t0 + idealMs * 3 + 60_000; Date.now() < until; await sleep(2000)) {
+		done = (await countExecutions(cluster.main, wf, ['success'])) - successBefore;
+		failed = await countExecutions(cluster.main, wf, ['error', 'crashed', 'canceled']);
+		if (done + failed >= count) break;
+	}
+	const wallMs = Date.now() - t0;
+	const startedAfter = startedPerWorker(ctx);
+	const perWorker = Object.fromEntries(Object.entries(startedAfter).map(([name, n]) => [name, n - (startedBefore[name] ?? 0)]));
+	const accepted = polledTaskIds(sim, t0);
+	const submits = submitsSince(sim, t0);
+	const refused = submits - accepted.size;
+	const most = maxActive(sim, accepted);
+	const perImage = submits / count;
+	const firstSubmit = firstSubmitAt(sim, t0);
+	const lastReady = Math.max(...[...accepted].map((t) => sim.task(t)?.doneAt ?? NaN));
+	return {
+		lines: [
+			`${count} executions of the webhook pattern (waiting off, generation ${secs(generationMs)}), limit ${limit}, triggered in ${secs(triggeredMs)}; executions started per worker (submits and resumes) ${JSON.stringify(perWorker)}`,
+			`ended with their image ${done}/${count}, failed ${failed}; tasks ${accepted.size}; submits ${submits} = ${perImage.toFixed(3)} per image (goal <= 1.15: ${perImage <= 1.15 ? 'PASS' : 'MISS'}); 429s ${refused}`,
+			`most tasks active at once ${most} (limit ${limit}); first submit to last task ready ${secs(lastReady - firstSubmit)} vs ideal ceil(${count}/${limit}) x ${secs(generationMs)} = ${secs(idealMs)}; all ended ${secs(wallMs)} after the first trigger`,
+			`tasks active at the simulator every 5 s from the first submit: ${activeTimeline(sim, accepted, firstSubmit, lastReady, 5000).join(' ')}`,
+		],
+		checks: [
+			{ ok: done === count && failed === 0 && accepted.size === count, what: `every execution submitted once and ended with its image (${done}/${count}, ${failed} failed, ${accepted.size} tasks)` },
+			{ ok: perImage <= 1.15, what: `submits per image within the goal (${perImage.toFixed(3)} <= 1.15)` },
+			{ ok: most <= limit, what: `never more than ${limit} tasks active (${most})` },
+			{ ok: Object.values(perWorker).every((n) => n > 0), what: `both workers ran them (${JSON.stringify(perWorker)})` },
+		],
+		figures: {
+			webhook_batch_images: done,
+			webhook_batch_failed: failed,
+			webhook_batch_submits_per_image: round(perImage, 3),
+			webhook_batch_rate_limited: refused,
+			webhook_batch_tasks_s: round((lastReady - firstSubmit) / 1000),
+			webhook_batch_ideal_s: idealMs / 1000,
 		},
 	};
 }
