@@ -6,6 +6,9 @@ import type { FluxOperation } from './operation';
 
 const showForGetResult = { show: { operation: ['getResult'] } };
 
+/** How Get Result names the operation that submitted a task (its Task Submitted By choices). */
+export const submittedBy: Record<ApiFormatName, string> = { bfl: 'Generate', replicate: 'Replicate Predict' };
+
 export const getResultDescription: INodeProperties[] = [
 	{
 		displayName: 'Task ID',
@@ -24,8 +27,8 @@ export const getResultDescription: INodeProperties[] = [
 		description: 'The operation that submitted the task: CometAPI answers each from its own result route',
 		hint: 'The operation whose output gave this Task ID: Generate or Replicate Predict',
 		options: [
-			{ name: 'Generate', value: 'bfl', description: 'A task of the Generate operation (BFL format): GET /flux/v1/get_result' },
-			{ name: 'Replicate Predict', value: 'replicate', description: 'A prediction of the Replicate Predict operation: GET /replicate/v1/predictions/{ID}' },
+			{ name: submittedBy.bfl, value: 'bfl', description: 'A task of the Generate operation (BFL format): GET /flux/v1/get_result' },
+			{ name: submittedBy.replicate, value: 'replicate', description: 'A prediction of the Replicate Predict operation: GET /replicate/v1/predictions/{ID}' },
 		],
 		displayOptions: showForGetResult,
 	},

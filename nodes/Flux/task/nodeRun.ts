@@ -3,6 +3,7 @@ import type { IExecuteSingleFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { ApiFormatName } from '../catalogue';
 import type { TaskState } from '../api/taskState';
 import { outcomeOf } from '../api/taskStatus';
+import { submittedBy } from '../actions/getResult.operation';
 import { InputGate } from './inputGate';
 import { keepForReuse } from './reusePool';
 
@@ -15,7 +16,6 @@ export interface ItemTask {
 	state?: TaskState;
 }
 
-const formatLabel: Record<ApiFormatName, string> = { bfl: 'Generate (BFL Format)', replicate: 'Replicate Predict' };
 
 /**
  * One run of one node over its input items. n8n's RoutingNode runs every item, waits for all,
@@ -138,10 +138,10 @@ export class NodeRun {
 		if (failure.error.description) lines.push(failure.error.description);
 		lines.push(`Item ${failure.itemIndex} failed, so n8n fails this run and drops every other item's output.`);
 		if (others.length) {
-			const formats = [...new Set(others.map(([, task]) => formatLabel[task.format]))].join(' or ');
+			const formats = [...new Set(others.map(([, task]) => submittedBy[task.format]))].join(' or ');
 			lines.push(
 				`${others.length} other task${others.length === 1 ? ' was' : 's were'} made for this run and may be paid for. ` +
-					`Collect each with the Get Result operation (Task Created With: ${formats}) and its task ID below, ` +
+					`Collect each with the Get Result operation (Task Submitted By: ${formats}) and its task ID below, ` +
 					`within about 10 minutes of its end, when its image link expires. Or run this node again unchanged ` +
 					'within that time: identical items take these tasks over (marked "reused") instead of paying again.',
 				others.map(([itemIndex, task]) => `item ${itemIndex}: ${task.id} (${stateWord(task.state)})`).join('\n'),
