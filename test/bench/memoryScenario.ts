@@ -78,7 +78,8 @@ export async function runMemoryScenario(opts: {
 	const photos = writePhotos(join(opts.work, 'photos'));
 	const photoMb = photos.map((p) => statSync(p).size / 2 ** 20);
 	log(`photos: ${photoMb.map((x) => x.toFixed(2)).join(', ')} MB (${PHOTO.width}x${PHOTO.height} JPEG)`);
-	const sim = await startSimulator({ generationMs: T_MS, activeTaskLimit: L });
+	// The same photos in every item: the simulator keeps each once (hundreds of copies would exhaust this process).
+	const sim = await startSimulator({ generationMs: T_MS, activeTaskLimit: L, shareLongStrings: true });
 	const userFolder = join(opts.work, 'n8n-memory');
 	const runs: MemoryRun[] = [];
 	let downloadCap = { enforced: false, message: '' };

@@ -16,6 +16,8 @@ export interface OriginDeps {
 	faults: FaultPlan;
 	sleeper: Sleeper;
 	retryAfterSeconds: () => number;
+	/** The one copy of a long string kept for all requests that send it (shareLongStrings). */
+	shared?: (text: string) => string;
 }
 
 /** One origin: reads and logs the request, applies a queued fault if any, then answers via its route. */
@@ -32,7 +34,7 @@ export function createOriginServer(deps: OriginDeps): Server {
 
 async function handle(deps: OriginDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const at = Date.now();
-	const incoming = await readIncoming(req);
+	const incoming = await readIncoming(req, deps.shared);
 	deps.log({
 		origin: deps.origin,
 		method: incoming.method,
@@ -66,7 +68,7 @@ async function handle(deps: OriginDeps, req: IncomingMessage, res: ServerRespons
 	send(res, reply);
 }
 
-async function readIncoming(req: IncomingMessage): Promise<Incoming> {
+async function readIncoming(req: IncomingMessage, shared?: (text: string) => string): Promise<Incoming> {
 	const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 	const chunks: Buffer[] = [];
 	let size = 0;
@@ -80,7 +82,7 @@ async function readIncoming(req: IncomingMessage): Promise<Incoming> {
 	let badJson = false;
 	if (text.length > 0) {
 		try {
-			body = JSON.parse(text);
+			body = shared ? JSON.parse(text, (_key, value: unknown) => (typeof value === 'string' && value.length > 65_536 ? shared(value) : value)) : JSON.parse(text);
 		} catch {
 			body = text;
 			badJson = true;

@@ -49,6 +49,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		);
 	}
 
+	const longStrings = new Map<string, string>();
+	const shared = startOptions.shareLongStrings
+		? (text: string) => longStrings.get(text) ?? (longStrings.set(text, text), text)
+		: undefined;
 	const makeServer = (origin: Origin, route: (req: Incoming) => Route): Server =>
 		createOriginServer({
 			origin,
@@ -57,6 +61,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			faults,
 			sleeper,
 			retryAfterSeconds: () => state.options.retryAfterSeconds,
+			shared,
 		});
 	const servers = {
 		api: makeServer('api', (req) => apiRoute(state, req, sleeper.sleep)),

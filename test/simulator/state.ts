@@ -32,6 +32,7 @@ export const DEFAULT_OPTIONS: Required<SimulatorOptions> = {
 	retryAfterSeconds: 1,
 	imageTtlMs: 600_000,
 	imageWeight: 'realistic',
+	shareLongStrings: false,
 	wire: 'raw',
 	ports: {},
 	listedModels: [...Object.keys(BFL_MODELS), ...Object.keys(REPLICATE_MODELS), ...OTHER_LISTED_MODELS],

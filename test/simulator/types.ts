@@ -25,6 +25,12 @@ export interface SimulatorOptions {
 	wire?: WireShape;
 	/** Fixed ports (0 or absent: chosen by the OS). */
 	ports?: SimulatorPorts;
+	/**
+	 * Keep each long string of a request body (over 64 KB: base64 images) once, however many requests
+	 * repeat it. A benchmark's hundreds of items sending the same photos would otherwise hold
+	 * gigabytes here (the request log and each task's body). Default false.
+	 */
+	shareLongStrings?: boolean;
 	/** The model IDs `GET /v1/models` lists. Default: every model the simulator serves, plus chat and Midjourney IDs. */
 	listedModels?: readonly string[];
 }
